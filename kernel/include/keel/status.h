@@ -48,3 +48,7 @@ status_t lookup_fail_invalid_root(void);
 status_t lookup_fail_missing_cap(word_t bits_left);
 status_t lookup_fail_depth_mismatch(word_t bits_left, word_t bits_found);
 status_t lookup_fail_guard_mismatch(word_t bits_left, word_t guard_found, word_t bits_found);
+
+/* Call every so many steps of a long operation: ERR_PREEMPTED if an interrupt waits
+ * (the operation is then abandoned in a consistent state and the syscall restarts). */
+status_t preemption_point(void);
