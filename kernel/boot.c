@@ -63,6 +63,9 @@ STATIC_ASSERT(sizeof(boot_info_t) == KEEL_BI_SIZE, "bootinfo size");
 
 #define BI_HEADER_FDT 6              /* SEL4_BOOTINFO_HEADER_FDT (ABI (g) extra bootinfo) */
 #define PADDR_USER_DEVICE_TOP BIT(40) /* Cortex-A53: 40-bit physical addresses */
+#ifndef CONFIG_ROOT_CNODE_SIZE_BITS
+#define CONFIG_ROOT_CNODE_SIZE_BITS KEEL_ROOT_CNODE_SIZE_BITS
+#endif
 #define ROOT_CNODE_BITS CONFIG_ROOT_CNODE_SIZE_BITS
 #define ROOT_ASID 1
 
