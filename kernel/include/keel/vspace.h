@@ -11,6 +11,12 @@ void vspace_activate(tcb_t *t);
 cap_t arch_create_object(word_t type, paddr_t paddr, bool device);
 cap_t arch_finalise_cap(cap_t cap, bool final);
 bool  arch_same_region_as(cap_t a, cap_t b);
+/* Same object: frames must also agree in size and device flag (a 4 KiB frame cap at the
+ * base of a 2 MiB frame is in its region but is not the same object); other arch caps
+ * as arch_same_region_as. */
+bool  arch_same_object_as(cap_t a, cap_t b);
+/* Frame object types (may be made from device untypeds; zeroed otherwise). */
+bool  arch_is_frame_type(word_t type);
 word_t arch_object_size_bits(word_t type);    /* 0 if not an arch type */
 cap_t arch_mask_cap_rights(word_t rights, cap_t cap);
 status_t arch_derive_cap(cap_t cap, cap_t *out);
