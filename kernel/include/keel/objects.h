@@ -79,6 +79,7 @@ typedef struct tcb {
 
     struct tcb *sched_next, *sched_prev;   /* ready queue / release queue links */
     struct tcb *ep_next, *ep_prev;         /* endpoint / notification queue links */
+    struct tcb *debug_next, *debug_prev;   /* list of all live TCBs (sched_dump) */
     bool in_ready_queue;
     bool in_release_queue;
 
@@ -134,22 +135,23 @@ typedef struct refill {
 } refill_t;
 
 typedef struct sched_context {
-    ticks_t period;
+    ticks_t period;                    /* 0 for round-robin SCs (budget == period) */
     ticks_t consumed;                  /* since the last Consumed query / timeout fault */
     tcb_t *tcb;                        /* thread running on this SC (bound or donated) */
     notification_t *notification;      /* bound notification (passive signal receiver) */
     reply_t *reply;                    /* top of the call stack this SC was donated along */
     tcb_t *yield_from;                 /* thread that YieldTo'd this SC */
     word_t badge;                      /* delivered in Timeout faults */
-    uint32_t refill_max;               /* capacity of refills[] */
+    ticks_t budget;                    /* configured budget (sum of all refill amounts) */
+    uint32_t refill_max;               /* refills in use at most (extra + 2); 0: unconfigured */
     uint32_t refill_head;              /* index of the first refill */
     uint32_t refill_count;             /* number of refills in use */
     uint8_t  size_bits;
-    bool     sporadic;
-    bool     configured;
+    bool     sporadic;                 /* seL4_SchedContext_Sporadic: re-base on unblock */
+    bool     configured;               /* == (refill_max > 0) */
     uint8_t  pad[1];
-    word_t   spare;
-    refill_t refills[];                /* at offset 96 */
+    word_t   spare[2];
+    refill_t refills[];                /* at offset 96; capacity (2^size_bits - 96) / 16 */
 } sched_context_t;
 STATIC_ASSERT(offsetof(sched_context_t, refills) == seL4_CoreSchedContextBytes - 2 * seL4_RefillSizeBytes,
               "SC core is 96 bytes; refills follow (ABI (k))");
