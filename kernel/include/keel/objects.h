@@ -42,7 +42,8 @@ typedef struct fault {
     word_t w[3];                       /* CapFault: addr, in_recv_phase;
                                           VMFault: addr, prefetch, fsr;
                                           UnknownSyscall: number;
-                                          UserException: number (ESR), code */
+                                          UserException: number (ESR), code;
+                                          Timeout: badge of the SC */
 } fault_t;
 
 /* A lookup failure (ABI (e)); type is seL4_InvalidRoot..seL4_GuardMismatch. */
@@ -116,17 +117,30 @@ typedef struct notification {
 STATIC_ASSERT(sizeof(notification_t) <= BIT(seL4_NotificationBits), "notification size");
 
 /* ---- Reply (32 bytes, MCS) --------------------------------------------------------
- * While a call is outstanding, 'caller' is the thread BlockedOnReply. The replies along a
- * chain of donated calls form the SC's call stack: 'prev' points towards the bottom
- * (older call), 'next' towards the top; the top reply's 'next' is the SC itself
- * (reply_next_is_sc). */
+ * While a call is outstanding, 'caller' is the thread BlockedOnReply. While a server
+ * waits in Recv with this reply object, 'receiver' is that server (BlockedOnReceive).
+ * At most one of the two is set; the thread's 'reply' field points back here.
+ * The replies along a chain of donated calls form the SC's call stack: 'prev' points
+ * towards the bottom (older call), 'next' towards the top; the top reply's 'next' is the
+ * SC itself (reply_next_is_sc). A reply that is in no call stack has prev = next = 0. */
 typedef struct reply {
     tcb_t *caller;
     struct reply *prev;
     word_t next;                       /* struct reply* or struct sched_context* | 1 */
-    word_t unused;
+    tcb_t *receiver;
 } reply_t;
 STATIC_ASSERT(sizeof(reply_t) <= BIT(seL4_ReplyBits), "reply size");
+
+#define REPLY_NEXT_SC 1ull             /* tag bit of reply_t.next: it names the SC */
+static inline bool reply_next_is_sc(const reply_t *r) { return r->next & REPLY_NEXT_SC; }
+static inline struct sched_context *reply_next_sc(const reply_t *r)
+{
+    return reply_next_is_sc(r) ? (struct sched_context *)(uintptr_t)(r->next & ~REPLY_NEXT_SC) : NULL;
+}
+static inline reply_t *reply_next_reply(const reply_t *r)
+{
+    return reply_next_is_sc(r) ? NULL : (reply_t *)(uintptr_t)r->next;
+}
 
 /* ---- Scheduling context (2^size_bits bytes: 96-byte core + refills) --------------- */
 typedef struct refill {
