@@ -117,7 +117,7 @@ static status_t decode_page_table_map(invocation_t *inv)
         return fail_invalid_cap(1, "PageTable_Map: extra cap 0 must be a VSpace cap with an ASID");
     if (vaddr > seL4_UserTop)
         return fail_invalid_arg(0, "PageTable_Map: vaddr is above seL4_UserTop");
-    pte_t *root;
+    pte_t *root = NULL;
     status_t s = vspace_root_of_cap(vspace, 1, &root);
     if (s != OK)
         return s;
@@ -173,7 +173,7 @@ static status_t decode_vspace_flush(invocation_t *inv)
         return fail_illegal("VSpace flush: range reaches above seL4_UserTop");
     if (!vspace_cap_has_asid(inv->cap))
         return fail_invalid_cap(0, "VSpace flush: the VSpace has no ASID");
-    pte_t *root;
+    pte_t *root = NULL;
     status_t s = vspace_root_of_cap(inv->cap, 0, &root);
     if (s != OK)
         return s;
@@ -240,12 +240,25 @@ bool arch_is_frame_type(word_t type)
            type == seL4_ARM_HugePageObject;
 }
 
+/*
+ * A new frame from RAM was zeroed through the kernel's cacheable window; push the zeroes
+ * out to memory so that an uncached user mapping does not see what was there before.
+ */
+static cap_t new_frame(paddr_t paddr, word_t size, bool device)
+{
+    if (!device) {
+        word_t start = (word_t)pptr_of(paddr);
+        arch_dcache_clean(start, start + BIT(frame_size_bits(size)));
+    }
+    return frame_cap_new(paddr, size, VM_READ_WRITE, device);
+}
+
 cap_t arch_create_object(word_t type, paddr_t paddr, bool device)
 {
     switch (type) {
-    case seL4_ARM_SmallPageObject: return frame_cap_new(paddr, FRAME_4K, VM_READ_WRITE, device);
-    case seL4_ARM_LargePageObject: return frame_cap_new(paddr, FRAME_2M, VM_READ_WRITE, device);
-    case seL4_ARM_HugePageObject:  return frame_cap_new(paddr, FRAME_1G, VM_READ_WRITE, device);
+    case seL4_ARM_SmallPageObject: return new_frame(paddr, FRAME_4K, device);
+    case seL4_ARM_LargePageObject: return new_frame(paddr, FRAME_2M, device);
+    case seL4_ARM_HugePageObject:  return new_frame(paddr, FRAME_1G, device);
     case seL4_ARM_PageTableObject:
     case seL4_ARM_VSpaceObject:
         /* Zeroed memory is an empty table; make the zeroes visible to the walker. */
