@@ -149,7 +149,7 @@ static status_t decode_page_map(invocation_t *inv)
 
     if (!vspace_cap_has_asid(vspace))
         return fail_invalid_cap(1, "Page_Map: extra cap 0 must be a VSpace cap with an ASID");
-    pte_t *root;
+    pte_t *root = NULL;
     status_t s = vspace_root_of_cap(vspace, 1, &root);
     if (s != OK)
         return s;
