@@ -15,8 +15,16 @@ void cte_insert_root(cap_t cap, cte_t *dest);
 void cte_move(cap_t new_cap, cte_t *src, cte_t *dest);
 /* Exchange two slots' contents (Rotate with src == dest). */
 void cte_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2);
+/* Put the original cap of a freshly created object into the empty slot dest, as a
+ * revocable child of parent (the untyped it was retyped from). */
+void cte_insert_new(cap_t cap, cte_t *parent, cte_t *dest);
 bool cte_has_children(const cte_t *slot);
 bool cte_is_parent_of(const cte_t *parent, const cte_t *child);
+/* Syscall-error checks used by several decoders: DeleteFirst / RevokeFirst. */
+status_t ensure_empty_slot(const cte_t *slot);
+status_t ensure_no_children(const cte_t *slot);
+/* Would deleting this cap destroy a CNode or TCB (a long, preemptible deletion)? */
+bool cap_delete_is_long_running(const cte_t *slot);
 
 /* Delete the cap in a slot; if it is the last cap to its object, destroy the object.
  * Preemptible: may return ERR_PREEMPTED (call again to continue). */
@@ -27,6 +35,8 @@ void cte_delete_one(cte_t *slot);
 status_t cte_revoke(cte_t *slot);
 
 /* ---- properties of caps ----------------------------------------------------------- */
+/* Arch caps have odd tags (ABI (l) cap-type table); their hooks are in vspace.h. */
+static inline bool cap_is_arch(cap_t c) { return cap_type(c) & 1; }
 bool is_final_cap(const cte_t *slot);        /* no other cap refers to the same object */
 bool same_region_as(cap_t a, cap_t b);       /* b's object lies within a's */
 bool same_object_as(cap_t a, cap_t b);
