@@ -50,7 +50,7 @@ word_t pte_vm_rights(pte_t pte)
  * seL4, the Cacheable bit alone chooses the memory type, for device frames too. */
 static pte_t make_user_pte(paddr_t frame, word_t size_bits, word_t vm_rights, word_t attr)
 {
-    word_t mair = (attr & seL4_ARM_PageCacheable) ? MAIR_IDX_NORMAL : MAIR_IDX_DEVICE_nGnRnE;
+    word_t mair = (attr & seL4_ARM_PageCacheable) ? MAIR_IDX_NORMAL_WB : MAIR_IDX_DEVICE_nGnRnE;
     return pte_make_user_page(frame, size_bits, ap_of_vm_rights(vm_rights), mair,
                               attr & seL4_ARM_ExecuteNever);
 }

@@ -389,7 +389,7 @@ cap_t vspace_boot_map_frame(cap_t vspace, paddr_t frame, vaddr_t vaddr, bool exe
     pt_slot_t slot = pt_lookup_slot(cap_ptr(vspace), vaddr);
     kassert(slot.bits_left == PT_PAGE_BITS && !pte_valid(*slot.slot));
 
-    pte_store(slot.slot, pte_make_user_page(frame, PT_PAGE_BITS, PTE_AP_USER_RW, MAIR_IDX_NORMAL,
+    pte_store(slot.slot, pte_make_user_page(frame, PT_PAGE_BITS, PTE_AP_USER_RW, MAIR_IDX_NORMAL_WB,
                                             !executable));
     return cap_set_mapping(frame_cap_new(frame, FRAME_4K, VM_READ_WRITE, false),
                            cap_mapped_asid(vspace), vaddr);

@@ -15,12 +15,12 @@
 #pragma once
 
 #include <keel/types.h>
+#include <arch/machine.h>   /* raw descriptor bits (PTE_VALID, PTE_AF, ...), MAIR indices */
 
 typedef word_t pte_t;
 
 /* ---- geometry ---------------------------------------------------------------------- */
 #define PT_INDEX_BITS     9                     /* 512 entries per table */
-#define PT_ENTRIES        BIT(PT_INDEX_BITS)
 #define PT_SIZE_BITS      12                    /* every table is one 4 KiB page */
 #define PT_PAGE_BITS      12                    /* bits_left at level 3 */
 #define PT_TOP_BITS       (PT_PAGE_BITS + 3 * PT_INDEX_BITS)   /* 39: bits_left at level 0 */
@@ -31,35 +31,23 @@ static inline word_t pt_index(vaddr_t vaddr, word_t bits_left)
     return (vaddr >> bits_left) & MASK(PT_INDEX_BITS);
 }
 
-/* ---- descriptor fields ----------------------------------------------------------------- */
-#define PTE_VALID          BIT(0)
-#define PTE_TYPE_TABLE     BIT(1)     /* with VALID: table (levels 0..2) or page (level 3) */
+/* ---- descriptor fields (beyond the raw bits in <arch/machine.h>) ----------------------- */
 #define PTE_KIND_MASK      3ull
-#define PTE_KIND_TABLE     3ull       /* also the level-3 page kind */
-#define PTE_KIND_BLOCK     1ull
+#define PTE_KIND_TABLE     3ull       /* valid + table: a table (levels 0..2) or a page (level 3) */
+#define PTE_KIND_BLOCK     1ull       /* valid + block: a block (levels 1..2) */
 #define PTE_ATTR_IDX_SHIFT 2          /* AttrIndx[2:0]: index into MAIR_EL1 */
 #define PTE_AP_SHIFT       6          /* AP[2:1] */
 #define PTE_AP_MASK        (3ull << PTE_AP_SHIFT)
-#define PTE_SH_SHIFT       8          /* shareability; 0 = non-shareable (single core) */
-#define PTE_AF             BIT(10)    /* access flag: set, so no access-flag faults */
-#define PTE_NG             BIT(11)    /* not global: the TLB entry is tagged with the ASID */
-#define PTE_ADDR_MASK      (MASK(48) & ~MASK(12))   /* output / next-table address [47:12] */
-#define PTE_PXN            BIT(53)    /* privileged (EL1) execute-never */
-#define PTE_UXN            BIT(54)    /* unprivileged (EL0) execute-never */
 
-/* AP[2:1] values (stage 1, EL1 / EL0 permissions). */
+/* AP[2:1] values, unshifted (stage 1, EL1 / EL0 permissions). */
 #define PTE_AP_KERNEL_RW   0ull       /* EL1 RW, EL0 none */
 #define PTE_AP_USER_RW     1ull       /* EL1 RW, EL0 RW */
 #define PTE_AP_KERNEL_RO   2ull       /* EL1 RO, EL0 none (not used for user mappings) */
 #define PTE_AP_USER_RO     3ull       /* EL1 RO, EL0 RO */
 
-/* MAIR_EL1 indices as the loader programs them (ABI (h)); the kernel relies on them. */
-#define MAIR_IDX_DEVICE_nGnRnE 0
-#define MAIR_IDX_DEVICE_nGnRE  1
-#define MAIR_IDX_DEVICE_GRE    2
-#define MAIR_IDX_NORMAL_NC     3
-#define MAIR_IDX_NORMAL        4      /* write-back, read/write allocate */
-#define MAIR_IDX_NORMAL_WT     5
+STATIC_ASSERT(PT_ENTRIES == BIT(PT_INDEX_BITS), "512 entries per table");
+STATIC_ASSERT(PTE_ADDR_MASK == (MASK(48) & ~MASK(12)), "output address is bits [47:12]");
+STATIC_ASSERT(MAIR_IDX_NORMAL_WB == 4 && MAIR_IDX_DEVICE_nGnRnE == 0, "ABI (h) MAIR indices");
 
 /* ---- queries --------------------------------------------------------------------------- */
 static inline bool pte_valid(pte_t p) { return p & PTE_VALID; }
