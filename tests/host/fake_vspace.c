@@ -68,6 +68,9 @@ WEAK bool arch_same_region_as(cap_t a, cap_t b)
         return cap_paddr(a) == cap_paddr(b);
     case cap_asid_control_cap:
         return true;
+    case cap_sgi_signal_cap:
+        /* No object: an SGI cap names (SGI number, target), and its copies are equal. */
+        return a.w0 == b.w0 && a.w1 == b.w1;
     default:
         return false;
     }

@@ -216,6 +216,7 @@ status_t arch_decode_invocation(invocation_t *inv)
     case cap_vspace_cap:       return decode_vspace_invocation(inv);
     case cap_asid_control_cap: return decode_asid_control_invocation(inv);
     case cap_asid_pool_cap:    return decode_asid_pool_invocation(inv);
+    case cap_sgi_signal_cap:   return fail_illegal("SGI signal caps are not implemented yet");
     default:                   return fail_illegal("not an address-space capability");
     }
 }
@@ -311,6 +312,9 @@ bool arch_same_region_as(cap_t a, cap_t b)
         return cap_paddr(a) == cap_paddr(b);
     case cap_asid_control_cap:
         return true;
+    case cap_sgi_signal_cap:
+        /* No object: an SGI cap names (SGI number, target), and its copies are equal. */
+        return a.w0 == b.w0 && a.w1 == b.w1;
     default:
         return false;
     }
