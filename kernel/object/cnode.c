@@ -313,14 +313,6 @@ cap_t mask_cap_rights(word_t rights, cap_t cap)
 
 /* ==== deletion ========================================================================= */
 
-/* The slots a zombie still has to empty: a CNode's, or the TCB's own slots. */
-static cte_t *zombie_slots(cap_t z)
-{
-    if (zombie_kind(z) == ZOMBIE_TCB)
-        return tcb_slot(tcb_of_cap(z), 0);
-    return (cte_t *)cap_ptr(z);
-}
-
 static cap_t zombie_with_remaining(cap_t z, word_t n)
 {
     z.w1 = n;

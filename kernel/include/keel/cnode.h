@@ -37,6 +37,16 @@ status_t cte_revoke(cte_t *slot);
 /* ---- properties of caps ----------------------------------------------------------- */
 /* Arch caps have odd tags (ABI (l) cap-type table); their hooks are in vspace.h. */
 static inline bool cap_is_arch(cap_t c) { return cap_type(c) & 1; }
+/* The slots a zombie destroys: a CNode's, or its TCB's own (zombie_remaining of them
+ * are still to be emptied, from the last one down). */
+static inline cte_t *zombie_slots(cap_t z)
+{
+    return zombie_kind(z) == ZOMBIE_TCB ? tcb_slot((tcb_t *)cap_ptr(z), 0) : (cte_t *)cap_ptr(z);
+}
+static inline word_t zombie_capacity(cap_t z)
+{
+    return zombie_kind(z) == ZOMBIE_TCB ? TCB_NUM_SLOTS : BIT(zombie_kind(z));
+}
 bool is_final_cap(const cte_t *slot);        /* no other cap refers to the same object */
 bool same_region_as(cap_t a, cap_t b);       /* b's object lies within a's */
 bool same_object_as(cap_t a, cap_t b);
