@@ -12,8 +12,8 @@ typedef uint64_t vaddr_t;   /* user virtual address */
 typedef uint64_t cptr_t;    /* capability pointer (user's name for a slot) */
 typedef uint64_t ticks_t;   /* time in timer ticks */
 
-#define BIT(n)          (1ull << (n))
-#define MASK(n)         ((n) >= 64 ? ~0ull : BIT(n) - 1)
+#define BIT(n)          ((uint64_t)1 << (n))
+#define MASK(n)         ((n) >= 64 ? ~(uint64_t)0 : BIT(n) - 1)
 #define ROUND_DOWN(x, bits) ((x) & ~MASK(bits))
 #define ROUND_UP(x, bits)   (((x) + MASK(bits)) & ~MASK(bits))
 #define IS_ALIGNED(x, bits) (((x) & MASK(bits)) == 0)
