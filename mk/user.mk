@@ -156,3 +156,27 @@ libsel4-check: $(USER_DEPS) gen-check
 	@printf '#include <keel/abi_gen.h>\nmov x7, #KEEL_SYSCALL_CALL\nmov x0, #KEEL_UC_COUNT\n' | \
 	    $(USER_CC) $(USER_ASFLAGS) -x assembler-with-cpp -c - -o $(BUILD)/user/abi_asm_check.o
 	@echo "libsel4-check: $(words $(USER_CHECK_HEADERS)) headers and all_stubs.c compile"
+
+# ---- Runtime tests without the kernel -----------------------------------------------------
+# `make user-runtime-test` runs the runtime test program and the demo at EL0 on a tiny
+# test monitor (libs/crt/test/monitor) that emulates the debug syscalls.
+$(call keel_user_app,keel-rt-test,libs/crt/test/rt_test.c,)
+
+USER_MON_ELF  := $(BUILD)/user/monitor/monitor.elf
+USER_MON_SRCS := libs/crt/test/monitor/start.S libs/crt/test/monitor/monitor.c
+USER_MON_LDS  := libs/crt/test/monitor/monitor.lds
+
+$(USER_MON_ELF): $(USER_MON_SRCS) $(USER_MON_LDS) $(USER_DEPS)
+	@mkdir -p $(@D)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
+	    -mgeneral-regs-only -mno-outline-atomics -fno-pie -no-pie -static -I$(GEN_INC) \
+	    -Wl,-T,$(USER_MON_LDS) -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack \
+	    -Wl,--build-id=none $(USER_MON_SRCS) -o $@
+
+.PHONY: user-runtime-test
+user-runtime-test: $(USER_MON_ELF) $(BUILD)/apps/keel-rt-test/keel-rt-test.elf \
+                   $(BUILD)/apps/demo/demo.elf
+	libs/crt/test/run-on-monitor.sh $(USER_MON_ELF) $(BUILD)/apps/keel-rt-test/keel-rt-test.elf \
+	    'rt-test: done' $(CROSS)
+	libs/crt/test/run-on-monitor.sh $(USER_MON_ELF) $(BUILD)/apps/demo/demo.elf \
+	    'demo: done' $(CROSS)

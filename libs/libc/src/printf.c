@@ -60,6 +60,7 @@ static void emit_number(sink_t *s, uintmax_t v, int negative, unsigned base, int
     char digits[72];
     int n = 0;
     const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    int zero = v == 0;
     if (v == 0 && prec == 0) {
         /* nothing: "%.0d" of 0 prints no digits */
     } else {
@@ -78,7 +79,7 @@ static void emit_number(sink_t *s, uintmax_t v, int negative, unsigned base, int
         prefix[np++] = ' ';
     }
     if ((flags & F_ALT) || is_pointer) {
-        if (base == 16 && (n > 0 || is_pointer)) {
+        if (base == 16 && (!zero || is_pointer)) {
             prefix[np++] = '0';
             prefix[np++] = upper ? 'X' : 'x';
         } else if (base == 8 && (n == 0 || digits[n - 1] != '0')) {

@@ -93,21 +93,26 @@ seL4_Error simple_alloc_object(simple_alloc_t *a, seL4_Word type, seL4_Word size
     if (bits == 0) {
         return seL4_InvalidArgument;
     }
-    simple_untyped_t *u = find_room(a, bits);
-    if (u == NULL) {
-        return seL4_NotEnoughMemory;
-    }
     seL4_CPtr slot = simple_alloc_slot(a);
     if (slot == seL4_CapNull) {
         return seL4_NotEnoughMemory;
     }
-    seL4_Error err = seL4_Untyped_Retype(u->cap, type, size_bits, a->cspace_root, 0, 0, slot, 1);
-    if (err != seL4_NoError) {
-        return err;
+    for (simple_untyped_t *u = find_room(a, bits); u != NULL; u = find_room(a, bits)) {
+        seL4_Error err = seL4_Untyped_Retype(u->cap, type, size_bits, a->cspace_root, 0, 0,
+                                             slot, 1);
+        if (err == seL4_NotEnoughMemory) {
+            /* Our record of this untyped is out of date: consider it full. */
+            u->used = (seL4_Word)1 << u->size_bits;
+            continue;
+        }
+        if (err != seL4_NoError) {
+            return err;
+        }
+        u->used = align_up(u->used, bits) + ((seL4_Word)1 << bits);
+        *cap = slot;
+        return seL4_NoError;
     }
-    u->used = align_up(u->used, bits) + ((seL4_Word)1 << bits);
-    *cap = slot;
-    return seL4_NoError;
+    return seL4_NotEnoughMemory;
 }
 
 seL4_CPtr simple_alloc_untyped(simple_alloc_t *a, seL4_Word size_bits)
