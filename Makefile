@@ -24,6 +24,13 @@ GDB      ?= gdb-multiarch
 GDB_PORT ?= 1234
 QEMU_TEST_TIMEOUT ?= 120
 
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 # Kernel configuration (passed to the kernel as -D options).
 CONFIG_ROOT_CNODE_SIZE_BITS ?= 13
 CONFIG_EXPORT_PMU_USER      ?= 0

@@ -16,7 +16,10 @@ HOST_LIB_SRCS := kernel/lib/fdt.c
 
 HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=undefined -Wall -Wextra -Werror -DKEEL_HOST_TEST=1
-HOST_INCLUDES := -Itests/host/include -Ikernel/include -Ikernel/lib/include -I$(GEN_INC)
+# tests/host/include comes first: its arch/memory.h replaces the target one, while
+# arch/registers.h (plain data layout) comes from the AArch64 headers.
+HOST_INCLUDES := -Itests/host/include -Ikernel/include -Ikernel/lib/include -I$(GEN_INC) \
+                 -I$(KERNEL_ARCH_DIR)/include
 HOST_LDLIBS := -lcmocka
 
 HOST_TESTS := $(patsubst tests/host/%.c,%,$(sort $(wildcard tests/host/test_*.c)))
@@ -26,13 +29,15 @@ HOST_GEN_HEADERS := $(if $(wildcard mk/user.mk),$(GEN_INC)/keel/abi_gen.h)
 
 $(BUILD)/host/obj/%.c.o: %.c $(HOST_GEN_HEADERS) $(MAKEFILE_LIST)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INCLUDES) -MMD -MP -c $< -o $@
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_INCLUDES) -MMD -MP -c $< -o $@
 
 # Secondary expansion lets the test binary rule see HOST_CORE_SRCS as set by files
 # included later.
 .SECONDEXPANSION:
 $(BUILD)/host/test_%: $(BUILD)/host/obj/tests/host/test_%.c.o $$(HOST_SHARED_OBJS)
-	$(HOST_CC) $(HOST_CFLAGS) $^ $(HOST_LDLIBS) -o $@
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $^ $(HOST_LDLIBS) -o $@
 
 -include $(HOST_SHARED_OBJS:.o=.d) $(patsubst %,$(BUILD)/host/obj/tests/host/%.c.d,$(HOST_TESTS))
 

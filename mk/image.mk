@@ -19,7 +19,8 @@ keel_dtb = $(BUILD)/dtb/virt-$(1).dtb
 
 $(BUILD)/dtb/virt-%.dtb:
 	@mkdir -p $(@D)
-	$(QEMU) $(DTB_MACHINE_OPTS) -m $* -machine dumpdtb=$@ >/dev/null
+	@echo "  DTB     $@"
+	$(Q)$(QEMU) $(DTB_MACHINE_OPTS) -m $* -machine dumpdtb=$@ >/dev/null 2>&1
 
 keel_image_path = $(BUILD)/images/$(1)-$(MEM).elf
 
@@ -28,11 +29,11 @@ KEEL_IMAGES += $(1)
 
 $(BUILD)/images/$(1)-$(MEM)/payload.o: loader/payload.S $(2) $(3) $(call keel_dtb,$(MEM))
 	@mkdir -p $$(@D)
-	$(LOADER_CC) $(LOADER_CFLAGS) -D__ASSEMBLER__ -DKERNEL_ELF_PATH='"$(3)"' \
+	$(Q)$(LOADER_CC) $(LOADER_CFLAGS) -D__ASSEMBLER__ -DKERNEL_ELF_PATH='"$(3)"' \
 	    -DROOTTASK_ELF_PATH='"$(2)"' -DDTB_PATH='"$(call keel_dtb,$(MEM))"' -c $$< -o $$@
 
 $(call keel_image_path,$(1)): $(LOADER_OBJS) $(BUILD)/images/$(1)-$(MEM)/payload.o $(LOADER_LDS)
-	$(LOADER_CC) $(LOADER_CFLAGS) $(LOADER_LDFLAGS) -T $(LOADER_LDS) $(LOADER_OBJS) \
+	$(Q)$(LOADER_CC) $(LOADER_CFLAGS) $(LOADER_LDFLAGS) -T $(LOADER_LDS) $(LOADER_OBJS) \
 	    $(BUILD)/images/$(1)-$(MEM)/payload.o -lgcc -o $$@
 	@echo "image: $$@ (root task $(notdir $(2)), MEM=$(MEM))"
 endef

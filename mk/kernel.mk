@@ -54,15 +54,18 @@ $(1)_DEFS := $$(foreach v,$(KERNEL_CONFIG_VARS),-D$$(v)=$$(or \
 
 $(BUILD)/$(1)/obj/%.c.o: %.c $(KERNEL_GEN_HEADERS) $(MAKEFILE_LIST)
 	@mkdir -p $$(@D)
-	$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_INCLUDES) $$($(1)_DEFS) -MMD -MP -c $$< -o $$@
+	@echo "  CC      $$<"
+	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_INCLUDES) $$($(1)_DEFS) -MMD -MP -c $$< -o $$@
 
 $(BUILD)/$(1)/obj/%.S.o: %.S $(KERNEL_GEN_HEADERS) $(MAKEFILE_LIST)
 	@mkdir -p $$(@D)
-	$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_INCLUDES) $$($(1)_DEFS) -D__ASSEMBLER__ \
+	@echo "  AS      $$<"
+	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_INCLUDES) $$($(1)_DEFS) -D__ASSEMBLER__ \
 	    -MMD -MP -c $$< -o $$@
 
 $(BUILD)/$(1)/kernel.elf: $$($(1)_OBJS) $(KERNEL_LDS)
-	$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) -T $(KERNEL_LDS) \
+	@echo "  LD      $$@"
+	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) -T $(KERNEL_LDS) \
 	    $$($(1)_OBJS) -lgcc -o $$@
 	@$(CROSS)size $$@ | tail -1 | awk '{ printf "kernel: %s (text %s, data %s, bss %s)\n", "$$@", $$$$1, $$$$2, $$$$3 }'
 

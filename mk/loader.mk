@@ -23,18 +23,21 @@ LOADER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecsta
 
 $(BUILD)/loader/obj/%.c.o: %.c $(MAKEFILE_LIST)
 	@mkdir -p $(@D)
-	$(LOADER_CC) $(LOADER_CFLAGS) $(LOADER_INCLUDES) -MMD -MP -c $< -o $@
+	@echo "  CC      $< (loader)"
+	$(Q)$(LOADER_CC) $(LOADER_CFLAGS) $(LOADER_INCLUDES) -MMD -MP -c $< -o $@
 
 $(BUILD)/loader/obj/%.S.o: %.S $(MAKEFILE_LIST)
 	@mkdir -p $(@D)
-	$(LOADER_CC) $(LOADER_CFLAGS) $(LOADER_INCLUDES) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+	@echo "  AS      $< (loader)"
+	$(Q)$(LOADER_CC) $(LOADER_CFLAGS) $(LOADER_INCLUDES) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
 
 -include $(LOADER_OBJS:.o=.d)
 
 # The stub root task: linked at the usual user address, debug syscalls only.
 STUB_ROOTTASK_ELF := $(BUILD)/loader/stub-roottask.elf
 
-$(STUB_ROOTTASK_ELF): loader/stub_roottask.S
+$(STUB_ROOTTASK_ELF): loader/stub_roottask.S $(MAKEFILE_LIST)
 	@mkdir -p $(@D)
-	$(LOADER_CC) -mcpu=cortex-a53 -nostdlib -static -no-pie -Wl,--build-id=none \
-	    -Wl,-Ttext=0x400000 -Wl,-z,max-page-size=4096 $< -o $@
+	@echo "  LD      $@"
+	$(Q)$(LOADER_CC) -mcpu=cortex-a53 -nostdlib -static -no-pie -Wl,--build-id=none \
+	    -Wl,-Ttext-segment=0x400000 -Wl,-z,max-page-size=4096 $< -o $@

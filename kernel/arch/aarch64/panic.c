@@ -33,10 +33,13 @@ static bool on_kernel_stack(word_t addr)
            (addr & 15) == 0;
 }
 
-/* Follow the x29 chain (each frame record is {previous x29, return address}). */
+/* Print pc (if not 0), then follow the x29 chain: each frame record is
+ * {previous x29, return address}. */
 static void backtrace(word_t fp, word_t pc)
 {
-    kprintf("  backtrace: %lx", pc);
+    kprintf("  backtrace:");
+    if (pc != 0)
+        kprintf(" %lx", pc);
     for (int depth = 0; depth < 16 && on_kernel_stack(fp); depth++) {
         const word_t *record = (const word_t *)fp;
         if (record[1] == 0)
@@ -73,7 +76,7 @@ NORETURN void panic(const char *fmt, ...)
     } else {
         kprintf("  last exception: ESR %lx  FAR %lx  ELR %lx\n", read_sysreg(esr_el1),
                 read_sysreg(far_el1), read_sysreg(elr_el1));
-        backtrace((word_t)__builtin_frame_address(0), (word_t)__builtin_return_address(0));
+        backtrace((word_t)__builtin_frame_address(0), 0);
     }
     if (ks_cur_thread != NULL && ks_cur_thread != ks_idle_thread) {
         const user_context_t *ctx = tcb_context(ks_cur_thread);
