@@ -773,6 +773,9 @@ def check(A, stub_user=None):
     expect(n["nArchInvocationLabels"] == 55, "label count is %d, expected 55" % n["nArchInvocationLabels"])
     expect(len(A.invocations) + 1 == n["nArchInvocationLabels"], "invocation list length vs nArchInvocationLabels")
     expect(len(A.user_context) == A.uc_words == 36, "seL4_UserContext has %d entries" % len(A.user_context))
+    expect(sorted(A.user_context) == sorted(["pc", "sp", "spsr", "tpidr_el0", "tpidrro_el0"] +
+                                            ["x%d" % k for k in range(31)]),
+           "seL4_UserContext is not pc, sp, spsr, x0..x30, tpidr_el0, tpidrro_el0")
     expect(A.uc_frame[1] + 1 == A.uc_integer[0] and A.uc_integer[1] + 1 == len(A.user_context),
            "frame/integer split does not cover the user context")
     expect(set(A.timeout_reply) <= set(["FaultIP", "SP", "SPSR"] + ["x%d" % k for k in range(31)]),
