@@ -5,6 +5,7 @@
 #                    tests/host/fake_arch.c); set by the lead, here or in
 #                    tests/host/sources.mk (included if it exists)
 #   HOST_LIB_SRCS    kernel/lib sources that build on the host
+#   HOST_TEST_SRCS_<test>   extra sources for one test only
 #   HOST_TEST_ARGS_<test>   command-line arguments for one test (test_fdt: a DTB path)
 #   HOST_TEST_DEPS_<test>   files a test needs before it runs
 
@@ -24,7 +25,11 @@ HOST_LDLIBS := -lcmocka
 
 HOST_TESTS := $(patsubst tests/host/%.c,%,$(sort $(wildcard tests/host/test_*.c)))
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/%,$(HOST_TESTS))
-HOST_SHARED_OBJS = $(patsubst %,$(BUILD)/host/obj/%.o,$(sort $(HOST_CORE_SRCS) $(HOST_LIB_SRCS)))
+host_objs = $(patsubst %,$(BUILD)/host/obj/%.o,$(1))
+HOST_SHARED_SRCS = $(sort $(HOST_CORE_SRCS) $(HOST_LIB_SRCS))
+HOST_SHARED_OBJS = $(call host_objs,$(HOST_SHARED_SRCS))
+# Objects of one test's own extra sources that are not already shared.
+host_test_objs = $(call host_objs,$(filter-out $(HOST_SHARED_SRCS),$(HOST_TEST_SRCS_$(1))))
 HOST_GEN_HEADERS := $(if $(wildcard mk/user.mk),$(GEN_INC)/keel/abi_gen.h)
 
 $(BUILD)/host/obj/%.c.o: %.c $(HOST_GEN_HEADERS) $(MAKEFILE_LIST)
@@ -35,11 +40,15 @@ $(BUILD)/host/obj/%.c.o: %.c $(HOST_GEN_HEADERS) $(MAKEFILE_LIST)
 # Secondary expansion lets the test binary rule see HOST_CORE_SRCS as set by files
 # included later.
 .SECONDEXPANSION:
-$(BUILD)/host/test_%: $(BUILD)/host/obj/tests/host/test_%.c.o $$(HOST_SHARED_OBJS)
+$(BUILD)/host/test_%: $(BUILD)/host/obj/tests/host/test_%.c.o $$(HOST_SHARED_OBJS) \
+                     $$(call host_test_objs,test_$$*)
 	@echo "  HOSTLD  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $^ $(HOST_LDLIBS) -o $@
 
--include $(HOST_SHARED_OBJS:.o=.d) $(patsubst %,$(BUILD)/host/obj/tests/host/%.c.d,$(HOST_TESTS))
+-include $(HOST_SHARED_OBJS:.o=.d) $(patsubst %,$(BUILD)/host/obj/tests/host/%.c.d,$(HOST_TESTS)) \
+         $(foreach t,$(HOST_TESTS),$(patsubst %.o,%.d,$(call host_test_objs,$(t))))
+
+HOST_TEST_SRCS_test_kprintf := kernel/lib/kprintf.c
 
 # test_fdt reads a DTB dumped from QEMU with 1 GiB of RAM.
 HOST_TEST_ARGS_test_fdt := $(call keel_dtb,1G)
