@@ -18,3 +18,8 @@ void restart(tcb_t *t);                     /* Inactive/blocked → Restart and 
 word_t *lookup_ipc_buffer(tcb_t *t, bool is_receiver);
 void tcb_set_name(tcb_t *t, const char *name, word_t max);
 const char *tcb_name(tcb_t *t);
+
+/* All live TCBs (linked by tcb_init, unlinked by tcb_finalise), for DebugDumpScheduler. */
+tcb_t *tcb_debug_list(void);
+/* seL4_UserContext index (ABI (i), KEEL_UC_*) -> index into user_context_t.regs. */
+word_t user_context_reg(word_t uc_index);
