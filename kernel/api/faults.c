@@ -97,8 +97,7 @@ static word_t timeout_message(tcb_t *t, word_t msg[])
     msg[seL4_Timeout_Data] = t->fault.w[0];
     if (!t->sc)
         return seL4_Timeout_Data + 1;
-    msg[seL4_Timeout_Consumed] = ticks_to_us(t->sc->consumed);
-    t->sc->consumed = 0;
+    msg[seL4_Timeout_Consumed] = sched_context_update_consumed(t->sc);
     return seL4_Timeout_Length;
 }
 

@@ -176,6 +176,8 @@ static void receive_from_sender(tcb_t *t, endpoint_t *ep, reply_t *reply)
 
     tcb_queue_remove(&ep->head, &ep->tail, sender);
     do_ipc_transfer(sender, ep, sender->blocking_badge, can_grant, t);
+    /* The sender's SC was idle while it waited: a sporadic SC catches up with the time. */
+    sched_context_unblock_sporadic(sender->sc);
 
     if (sender->blocking_is_call || has_fault(sender)) {
         if (reply && (can_grant || can_grant_reply)) {

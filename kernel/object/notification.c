@@ -18,10 +18,16 @@
 
 /* ---- scheduling contexts of notifications --------------------------------------------------- */
 
+/* A passive thread handling a signal runs on the notification's SC, if it is free. */
 static void maybe_donate_sched_context(tcb_t *t, notification_t *n)
 {
-    if (!t->sc && n->sc && !n->sc->tcb)
-        sched_context_donate(n->sc, t);
+    sched_context_t *sc = n->sc;
+
+    if (t->sc || !sc || sc->tcb)
+        return;
+    sched_context_donate(sc, t);
+    sched_context_unblock_sporadic(sc);
+    sched_context_resume(sc);                /* no budget now: wait for the next refill */
 }
 
 void maybe_return_sched_context(notification_t *n, tcb_t *t)
@@ -90,6 +96,7 @@ void complete_signal(notification_t *n, tcb_t *t)
     n->state = NtfnState_Idle;
     n->badge = 0;
     maybe_donate_sched_context(t, n);
+    sched_context_unblock_sporadic(t->sc);
 }
 
 void receive_signal(tcb_t *thread, cap_t ntfn_cap, bool blocking)

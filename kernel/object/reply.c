@@ -125,6 +125,7 @@ void do_reply_transfer(tcb_t *sender, reply_t *reply, bool grant)
         return;                                 /* nobody is waiting: nothing happens */
 
     reply_remove(reply, receiver);              /* also returns a donated SC */
+    sched_context_unblock_sporadic(receiver->sc);
     fault_type = receiver->fault.type;
     if (fault_type == seL4_Fault_NullFault) {
         do_ipc_transfer(sender, NULL, 0, grant, receiver);
@@ -138,8 +139,8 @@ void do_reply_transfer(tcb_t *sender, reply_t *reply, bool grant)
     if (!receiver->sc || !thread_is_runnable(receiver))
         return;
     /* The SC came back out of budget: tell the timeout handler, if there is one (but
-     * never answer a timeout fault with another). Otherwise the scheduler keeps it
-     * waiting for its next refill. */
+     * never answer a timeout fault with another). Otherwise possible_switch_to leaves
+     * it waiting for its next refill (release queue). */
     if (!sched_context_has_budget(receiver->sc) && valid_timeout_handler(receiver) &&
         fault_type != seL4_Fault_Timeout)
         handle_timeout(receiver);
