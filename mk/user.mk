@@ -30,7 +30,7 @@ GEN_ABI_INPUTS  := $(ABI_DIR)/ABI.md $(ABI_DIR)/invocations.json
 GEN_ABI_HEADERS := $(GEN_INC)/keel/abi_gen.h $(GEN_INC)/sel4/invocation_stubs_gen.h
 
 $(GEN_ABI_HEADERS) &: $(GEN_ABI) $(GEN_ABI_INPUTS)
-	$(PYTHON) $(GEN_ABI) --abi-dir $(ABI_DIR) --out-dir $(GEN_INC)
+	$(Q)$(PYTHON) $(GEN_ABI) --abi-dir $(ABI_DIR) --out-dir $(GEN_INC)
 
 .PHONY: gen gen-check libsel4-check user-apps
 gen: $(GEN_ABI_HEADERS)
@@ -70,20 +70,20 @@ USER_LIBC_OBJS := $(patsubst %,$(BUILD)/user/obj/%.o,$(USER_LIBC_SRCS))
 
 $(BUILD)/user/obj/%.c.o: %.c $(USER_DEPS)
 	@mkdir -p $(@D)
-	$(USER_CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(USER_CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/user/obj/%.S.o: %.S $(USER_DEPS)
 	@mkdir -p $(@D)
-	$(USER_CC) $(USER_ASFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(USER_CC) $(USER_ASFLAGS) -MMD -MP -c $< -o $@
 
 $(USER_CRT0): $(BUILD)/user/obj/libs/crt/crt0.S.o
 	@mkdir -p $(@D)
-	cp $< $@
+	$(Q)cp $< $@
 
 $(USER_LIBKEELC): $(USER_LIBC_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@
-	$(USER_AR) rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)$(USER_AR) rcs $@ $^
 
 -include $(USER_LIBC_OBJS:.o=.d) $(BUILD)/user/obj/libs/crt/crt0.S.d
 
@@ -99,14 +99,14 @@ $(1)_USER_OBJS := $$(patsubst %,$(BUILD)/apps/$(1)/obj/%.o,$(2))
 
 $(BUILD)/apps/$(1)/obj/%.c.o: %.c $$(USER_DEPS)
 	@mkdir -p $$(@D)
-	$$(USER_CC) $$(USER_CFLAGS) $(4) -MMD -MP -c $$< -o $$@
+	$(Q)$$(USER_CC) $$(USER_CFLAGS) $(4) -MMD -MP -c $$< -o $$@
 
 $(BUILD)/apps/$(1)/obj/%.S.o: %.S $$(USER_DEPS)
 	@mkdir -p $$(@D)
-	$$(USER_CC) $$(USER_ASFLAGS) $(4) -MMD -MP -c $$< -o $$@
+	$(Q)$$(USER_CC) $$(USER_ASFLAGS) $(4) -MMD -MP -c $$< -o $$@
 
 $(BUILD)/apps/$(1)/$(1).elf: $$(USER_CRT0) $$($(1)_USER_OBJS) $(3) $$(USER_LIBKEELC) $$(USER_LDS)
-	$$(USER_CC) $$(USER_CFLAGS) $(4) $$(USER_LDFLAGS) $$(USER_CRT0) $$($(1)_USER_OBJS) \
+	$(Q)$$(USER_CC) $$(USER_CFLAGS) $(4) $$(USER_LDFLAGS) $$(USER_CRT0) $$($(1)_USER_OBJS) \
 	    -Wl,--start-group $(3) $$(USER_LIBKEELC) -lgcc -Wl,--end-group -o $$@
 
 -include $$($(1)_USER_OBJS:.o=.d)
@@ -117,16 +117,16 @@ $(1)_USER_LIB_OBJS := $$(patsubst %,$(BUILD)/libs/$(1)/obj/%.o,$(2))
 
 $(BUILD)/libs/$(1)/obj/%.c.o: %.c $$(USER_DEPS)
 	@mkdir -p $$(@D)
-	$$(USER_CC) $$(USER_CFLAGS) $(3) -MMD -MP -c $$< -o $$@
+	$(Q)$$(USER_CC) $$(USER_CFLAGS) $(3) -MMD -MP -c $$< -o $$@
 
 $(BUILD)/libs/$(1)/obj/%.S.o: %.S $$(USER_DEPS)
 	@mkdir -p $$(@D)
-	$$(USER_CC) $$(USER_ASFLAGS) $(3) -MMD -MP -c $$< -o $$@
+	$(Q)$$(USER_CC) $$(USER_ASFLAGS) $(3) -MMD -MP -c $$< -o $$@
 
 $(BUILD)/libs/lib$(1).a: $$($(1)_USER_LIB_OBJS)
 	@mkdir -p $$(@D)
-	rm -f $$@
-	$$(USER_AR) rcs $$@ $$^
+	$(Q)rm -f $$@
+	$(Q)$$(USER_AR) rcs $$@ $$^
 
 -include $$($(1)_USER_LIB_OBJS:.o=.d)
 endef
@@ -152,7 +152,7 @@ libsel4-check: $(USER_DEPS) gen-check
 	    $(USER_CC) $(USER_CFLAGS) -x c -fsyntax-only - || { echo "libsel4-check: $$h"; exit 1; }; \
 	done
 	@mkdir -p $(BUILD)/user
-	$(USER_CC) $(USER_CFLAGS) -c libsel4/test/all_stubs.c -o $(BUILD)/user/all_stubs.o
+	$(Q)$(USER_CC) $(USER_CFLAGS) -c libsel4/test/all_stubs.c -o $(BUILD)/user/all_stubs.o
 	@printf '#include <keel/abi_gen.h>\nmov x7, #KEEL_SYSCALL_CALL\nmov x0, #KEEL_UC_COUNT\n' | \
 	    $(USER_CC) $(USER_ASFLAGS) -x assembler-with-cpp -c - -o $(BUILD)/user/abi_asm_check.o
 	@echo "libsel4-check: $(words $(USER_CHECK_HEADERS)) headers and all_stubs.c compile"
@@ -168,7 +168,7 @@ USER_MON_LDS  := libs/crt/test/monitor/monitor.lds
 
 $(USER_MON_ELF): $(USER_MON_SRCS) $(USER_MON_LDS) $(USER_DEPS)
 	@mkdir -p $(@D)
-	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
+	$(Q)$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
 	    -mgeneral-regs-only -mno-outline-atomics -fno-pie -no-pie -static -I$(GEN_INC) \
 	    -Wl,-T,$(USER_MON_LDS) -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack \
 	    -Wl,--build-id=none $(USER_MON_SRCS) -o $@
