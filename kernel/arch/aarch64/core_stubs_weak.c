@@ -3,10 +3,11 @@
  * booted and tested before (or without) the core. Every definition here is weak: the
  * core's real definitions replace them at link time, and this file then does nothing.
  *
- * The stub boot: print the boot arguments; if there is a root-task image, map it at its
- * virtual address and run it at EL0 with a minimal syscall handler (DebugPutChar,
- * Yield, DebugHalt) to exercise the entry/exit path; then idle with a 10 ms tick,
- * print "tick N" three times and halt with success.
+ * The stub boot: print the boot arguments and start a 10 ms timer tick; if there is a
+ * root-task image, map it at its virtual address and run it at EL0 with a minimal
+ * syscall handler (DebugPutChar, Yield, DebugHalt) to exercise the entry/exit paths
+ * (ticks that arrive in user mode exercise the interrupt path); when it halts or
+ * faults, idle, print "tick N" for three ticks taken while idle and halt with success.
  */
 #include <keel/kernel.h>
 #include <keel/arch_api.h>
@@ -24,7 +25,7 @@ WEAK struct tcb *ks_idle_thread;
 /* Stand-in threads: just a context (at offset 0, as in the real TCB). */
 static user_context_t stub_user ALIGNED(64);
 static user_context_t stub_idle ALIGNED(64);
-static word_t stub_ticks;
+static word_t stub_idle_ticks;
 static ticks_t stub_next_tick;
 
 /* A 4-level user table mapping up to 2 MiB of root-task image with 4 KiB pages. */
@@ -59,8 +60,6 @@ static bool stub_map_user_image(const boot_args_t *a)
 static void stub_go_idle(void)
 {
     ks_cur_thread = (struct tcb *)&stub_idle;
-    stub_next_tick = arch_timer_now() + STUB_TICK;
-    arch_timer_set_deadline(stub_next_tick);
 }
 
 WEAK NORETURN void kernel_boot(const boot_args_t *a)
@@ -74,6 +73,8 @@ WEAK NORETURN void kernel_boot(const boot_args_t *a)
     kprintf("Keel: the core is not linked in; running the arch stub boot\n");
 
     ks_idle_thread = (struct tcb *)&stub_idle;
+    stub_next_tick = arch_timer_now() + STUB_TICK;
+    arch_timer_set_deadline(stub_next_tick);
     if (stub_map_user_image(a)) {
         stub_user.regs[REG_PC] = a->ui_entry;
         stub_user.regs[REG_SPSR] = 0x40;        /* EL0t, FIQ masked (ABI (g)) */
@@ -128,9 +129,14 @@ WEAK void handle_interrupt(void)
         return;
     if (irq == KERNEL_TIMER_IRQ) {
         arch_timer_ack();
-        kprintf("tick %lu\n", ++stub_ticks);
-        if (stub_ticks == STUB_MAX_TICKS)
-            arch_halt(true);
+        if (ks_cur_thread == ks_idle_thread) {
+            kprintf("tick %lu\n", ++stub_idle_ticks);
+            if (stub_idle_ticks == STUB_MAX_TICKS)
+                arch_halt(true);
+        } else {
+            kprintf("stub: timer interrupt in user mode at pc %lx\n",
+                    tcb_context(ks_cur_thread)->regs[REG_PC]);
+        }
         stub_next_tick += STUB_TICK;
         arch_timer_set_deadline(stub_next_tick);
     } else {

@@ -91,11 +91,12 @@ NORETURN void arch_init(paddr_t ui_p_start, paddr_t ui_p_end, sword_t pv_offset,
     boot_args_t *a = &boot_args;
     dtb_size &= 0xffffffff;                 /* ABI (h): only the low 32 bits count */
 
+    /* First the CPU: whatever loader ran may have left alignment checks on. */
+    configure_cpu();
     const char *dtb_problem = open_dtb(dtb_paddr, dtb_size);
     if (dtb_problem == NULL)
         find_ram(&boot_fdt, a);
     arch_map_kernel(a);
-    configure_cpu();
     plat_console_init();
     print_boot_info(a);
 
