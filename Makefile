@@ -89,9 +89,13 @@ else
 all: $(KERNEL_ELF) $(RUN_IMAGE) $(QEMU_TEST_IMAGES) $(HOST_TEST_BINS)
 
 run: $(RUN_IMAGE)
+	@echo "run: booting $(RUN_IMAGE) (MEM=$(MEM)); Ctrl-A x quits QEMU"
 	tools/qemu/run.sh $(RUN_IMAGE) $(MEM)
 
-test: host-test qemu-test
+# One stage after the other, even under -j, so their output does not interleave.
+test:
+	+@$(MAKE) --no-print-directory host-test
+	+@$(MAKE) --no-print-directory qemu-test
 
 host-test: run-host-tests
 
