@@ -137,9 +137,12 @@ static bool valid_handler_cap(cap_t c)
            (cap_rights(c) & (RIGHT_GRANT | RIGHT_GRANT_REPLY));
 }
 
+/* TCB_SetTimeoutEndpoint only installs valid handler caps (or the null cap), so this is
+ * seL4's "is there an endpoint cap" test; checking the rights too keeps handle_timeout
+ * from ever being asked to send where it cannot. */
 bool valid_timeout_handler(tcb_t *t)
 {
-    return cap_type(tcb_slot(t, TCB_TIMEOUT_HANDLER)->cap) == cap_endpoint_cap;
+    return valid_handler_cap(tcb_slot(t, TCB_TIMEOUT_HANDLER)->cap);
 }
 
 /* Send t's pending fault as a blocking Call-like IPC; false if there is no handler. */
