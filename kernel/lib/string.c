@@ -3,6 +3,7 @@
  * and zeroing). Simple byte loops plus a word-at-a-time path for aligned buffers, which
  * is what clearing and copying objects and pages needs.
  */
+#define KEEL_STRING_IMPL    /* the real functions, not the builtin macros */
 #include <keel/kernel.h>
 
 #define WORD sizeof(word_t)

@@ -67,3 +67,15 @@ size_t strlen(const char *s);
 int    strcmp(const char *a, const char *b);
 int    strncmp(const char *a, const char *b, size_t n);
 char  *strncpy(char *dst, const char *src, size_t n);
+
+/*
+ * -ffreestanding stops gcc from treating these as the C library's functions, so a
+ * memcpy of 16 bytes would be a call. Ask for the builtins: gcc expands small constant
+ * sizes inline and calls ours otherwise. (Not on the host, not in string.c itself.)
+ */
+#if !defined(KEEL_HOST_TEST) && !defined(KEEL_STRING_IMPL)
+#define memset(d, c, n)  __builtin_memset(d, c, n)
+#define memcpy(d, s, n)  __builtin_memcpy(d, s, n)
+#define memmove(d, s, n) __builtin_memmove(d, s, n)
+#define memcmp(a, b, n)  __builtin_memcmp(a, b, n)
+#endif
