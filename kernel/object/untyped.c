@@ -173,7 +173,7 @@ static status_t perform_retype(cte_t *ut_slot, const retype_t *r)
  */
 status_t decode_untyped_invocation(invocation_t *inv)
 {
-    retype_t r;
+    retype_t r = { 0 };
     cap_t node;
     word_t offset;
     status_t st;
