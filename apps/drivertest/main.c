@@ -47,5 +47,6 @@ int main(void)
     unsigned failed = run_tests(tests, sizeof(tests) / sizeof(tests[0]));
     printf("drivertest: %u failed\n", failed);
     printf("[test] all done\n");
+    seL4_DebugHalt();           /* QEMU exits (status 0) instead of idling */
     return 0;
 }
