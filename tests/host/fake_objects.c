@@ -77,7 +77,10 @@ WEAK word_t get_mr(tcb_t *t, const word_t *buffer, word_t i)
 WEAK word_t inv_mr(const invocation_t *inv, word_t i) { return get_mr(inv->thread, inv->buffer, i); }
 
 /* Preempt at every preemption point while the fake interrupt is pending. */
-WEAK status_t preemption_point(void) { return fake_irq_pending ? ERR_PREEMPTED : OK; }
+static status_t fake_preemption_point(void) { return fake_irq_pending ? ERR_PREEMPTED : OK; }
+status_t preemption_point(void) __attribute__((weak, alias("fake_preemption_point")));
+
+bool fake_preemption_in_use(void) { return preemption_point == fake_preemption_point; }
 
 /* ---- panic (kernel.h): abort, so cmocka/ASan report it ------------------------------------ */
 WEAK NORETURN void panic(const char *fmt, ...)

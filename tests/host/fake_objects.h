@@ -22,3 +22,6 @@ extern fake_object_calls_t fake_calls;
 /* True if the fake endpoint hooks (endpoint_cancel_all, endpoint_cancel_badged_sends)
  * are the ones linked, not the real IPC code. */
 bool fake_endpoint_hooks_in_use(void);
+/* True if preemption_point() is the fake one, which preempts at every call while
+ * fake_irq_pending is set (the real one checks only every so many calls). */
+bool fake_preemption_in_use(void);
