@@ -2,6 +2,7 @@
  * Host test of libs/timer's bookkeeping (table order, periodic re-arming, removal,
  * hardware programming, Acks) with a fake counter and fake IRQ invocations.
  *
+ *   make timer-host-test   (or by hand:)
  *   gcc -std=gnu11 -Wall -Wextra -Werror -fsanitize=address,undefined \
  *       -Ilibs/timer/test/fake -Ilibs/timer/include \
  *       libs/timer/test/host_test.c libs/timer/src/timer.c -o /tmp/timer_host_test
