@@ -7,6 +7,7 @@
 #include <keel/runtime.h>
 
 seL4_BootInfo *test_bootinfo;
+const char *test_current_name = "tests";
 
 /* ---- Formatting ------------------------------------------------------------ */
 
@@ -533,6 +534,10 @@ int thread_create(struct thread *t, seL4_CPtr cspace, seL4_Word cspace_data,
                                   fault_ep);
     if (err)
         FAIL_R(-1, "thread_create: TCB_SetSchedParams: %s", err_name(err));
+
+    char name[64];
+    tsnprintf(name, sizeof(name), "%s/%d", test_current_name, idx);
+    seL4_DebugNameThread(t->tcb, name);
 
     t->tls = tls_setup(idx, t->ipc_vaddr);
     if (!t->tls)

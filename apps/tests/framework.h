@@ -114,6 +114,8 @@ struct test_desc {
 /* ---- Environment ---------------------------------------------------------- */
 
 extern seL4_BootInfo *test_bootinfo;
+/* Name of the running test (child threads are named after it). */
+extern const char *test_current_name;
 
 /* Word at a byte offset of the bootinfo frame (independent of libsel4's struct). */
 static inline seL4_Word bi_word(size_t off)

@@ -26,6 +26,7 @@ const char *__keel_progname = "tests";
     X(fault_unknown_syscall_restart)                  \
     X(fault_unknown_syscall_reply_error_stops_thread) \
     X(fault_cap_fault)                                \
+    X(fault_cap_fault_message_length)                 \
     X(fault_vm_fault_data)                            \
     X(fault_vm_fault_instruction)                     \
     /* cnode_tests.c: ABI (c), (e), INVOCATIONS */    \
@@ -72,6 +73,7 @@ int main(void)
 
     for (unsigned i = 0; i < n; i++) {
         test_reset_failure();
+        test_current_name = tests[i].name;
         tests[i].fn();
         thread_destroy_all();
         if (test_failed()) {

@@ -227,7 +227,16 @@ static enum expect garbage_expect(long num)
  * (reply to UnknownSyscall with FaultIP + 4; CapFault: WriteRegisters pc + 4, then
  * reply) and finally checks the kernel is alive.
  */
+static void garbage_body(void);
+
 TEST(syscall_garbage_every_number)
+{
+    garbage_body();
+    if (test_failed())
+        tprintf("\n"); /* end the line of DebugPutChar characters */
+}
+
+static void garbage_body(void)
 {
     static struct garbage_state s;
     static struct thread t;
@@ -305,11 +314,11 @@ TEST(syscall_garbage_every_number)
                 FAIL("call %d (x7 = %ld): CapFault (addr 0x%llx), expected %s", i, num,
                      (unsigned long long)mr[1],
                      ex == EXPECT_RETURN ? "a normal return" : "an UnknownSyscall fault");
-            CHECK_EQ(len, seL4_CapFault_Length);
+            /* Length and MR3: see fault_cap_fault_message_length. */
+            CHECK(len >= 3);
             CHECK_EQ(mr[seL4_CapFault_IP], (seL4_Word)(uintptr_t)raw_syscall_svc);
             CHECK_EQ(mr[seL4_CapFault_Addr], in[0]);
             CHECK_EQ(mr[seL4_CapFault_InRecvPhase], ex == EXPECT_CAPFAULT_RECV ? 1 : 0);
-            CHECK_EQ(mr[seL4_CapFault_LookupFailureType], seL4_InvalidRoot);
             /* A CapFault reply restarts the svc: move the child past it first. */
             seL4_UserContext regs = {0};
             regs.pc = mr[seL4_CapFault_IP] + 4;
@@ -322,7 +331,7 @@ TEST(syscall_garbage_every_number)
                  (unsigned long long)seL4_GetMR(0));
         }
     }
-    tprintf("\n");
+    tprintf("\n"); /* end the line of DebugPutChar characters */
     CHECK_EQ(s.done, s.n);
 
     for (int i = 0; i < s.n; i++) {
