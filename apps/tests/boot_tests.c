@@ -449,6 +449,27 @@ TEST(boot_untypeds)
           (unsigned long long)(uncovered >> 10), (unsigned long long)(img_bytes >> 10),
           (unsigned long long)(boot_objs >> 10),
           (long long)((int64_t)uncovered - (int64_t)img_bytes - (int64_t)boot_objs) / 1024);
+    /* RAM outside the kernel's window is handed out completely (as RAM or device). */
+    for (int r = 0; r < n_ram; r++) {
+        uint64_t parts[2][2] = {
+            {ram[r].base, ram[r].base + ram[r].size < ABI_RAM_START ? ram[r].base + ram[r].size
+                                                                    : ABI_RAM_START},
+            {ram[r].base > ABI_RAM_END ? ram[r].base : ABI_RAM_END, ram[r].base + ram[r].size},
+        };
+        for (int p = 0; p < 2; p++) {
+            if (parts[p][0] >= parts[p][1])
+                continue;
+            uint64_t covered = 0;
+            for (unsigned i = 0; i < n; i++)
+                covered += overlap_bytes(uts[i].base, uts[i].end, parts[p][0], parts[p][1]);
+            if (covered != parts[p][1] - parts[p][0])
+                FAIL("RAM [0x%llx,0x%llx) outside the kernel window: only %llu KiB of %llu KiB "
+                     "in untypeds",
+                     (unsigned long long)parts[p][0], (unsigned long long)parts[p][1],
+                     (unsigned long long)(covered >> 10),
+                     (unsigned long long)((parts[p][1] - parts[p][0]) >> 10));
+        }
+    }
     if (uncovered > img_bytes + boot_objs + kernel_allowance)
         FAIL("%llu KiB of RAM neither given out nor explained (image %llu KiB, boot objects %llu "
              "KiB, kernel allowance %llu KiB)",

@@ -340,7 +340,8 @@ TEST(untyped_retype_into_other_cnode)
 }
 
 /*
- * Revoke reclaims memory: 100 rounds of retype-everything (frames, CNodes or one
+ * ABI (d) retype placement / (e) NotEnoughMemory, INVOCATIONS CNode.Revoke:
+ * revoke reclaims memory: 100 rounds of retype-everything (frames, CNodes or one
  * full-size untyped), check the untyped is full, revoke, check the caps are gone.
  */
 TEST(untyped_revoke_reclaim_100x)
