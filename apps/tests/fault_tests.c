@@ -340,10 +340,12 @@ TEST(fault_cap_fault)
 }
 
 /*
- * ABI (f) CapFault "length 4 in this configuration ... MR3 = always 1 (InvalidRoot)
- * at this commit with MCS", whatever the real lookup failure (here a guard
- * mismatch) was. (seL4 16.0 sends the real failure with length 4..7; the ABI this
- * kernel implements is the older one.)
+ * CapFault carries the real lookup failure (issue "Address spaces and faults"; seL4's
+ * non-MCS path and newer seL4 do the same): MR3 = failure type, MR4.. its details,
+ * length 4..7. ABI (f) records that the pinned MCS commit always sent InvalidRoot with
+ * length 4; Keel deliberately reports what actually went wrong. Here cptr 2^63 in the
+ * root CNode (guard 0 of 51 bits) is a guard mismatch: bitsLeft 64, guard found 0,
+ * guard size 51.
  */
 TEST(fault_cap_fault_message_length)
 {
@@ -360,8 +362,11 @@ TEST(fault_cap_fault_message_length)
     TRY(fault_wait(&f, &info, FAULT_WAIT_POLLS));
     CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
     CHECK_MR(seL4_CapFault_Addr, (seL4_Word)1 << 63);
-    CHECK_EQ(seL4_MessageInfo_get_length(info), seL4_CapFault_Length);
-    CHECK_MR(seL4_CapFault_LookupFailureType, seL4_InvalidRoot);
+    CHECK_EQ(seL4_MessageInfo_get_length(info), 7);
+    CHECK_MR(seL4_CapFault_LookupFailureType, seL4_GuardMismatch);
+    CHECK_MR(seL4_CapFault_BitsLeft, 64);
+    CHECK_MR(seL4_CapFault_GuardMismatch_GuardFound, 0);
+    CHECK_MR(seL4_CapFault_GuardMismatch_BitsFound, 64 - seL4_GetBootInfo()->initThreadCNodeSizeBits);
 }
 
 /* ---- VMFault ------------------------------------------------------------------------------- */
