@@ -5,6 +5,10 @@
  * allocator hands out any slot or memory.
  */
 #include "framework.h"
+#include "lists/vspace.h"
+#include "lists/sched.h"
+#include "lists/ipc.h"
+#include "lists/isolation.h"
 
 const char *__keel_progname = "tests";
 
@@ -44,7 +48,11 @@ const char *__keel_progname = "tests";
     X(untyped_alignment_reset_zeroing)                \
     X(untyped_device)                                 \
     X(untyped_retype_into_other_cnode)                \
-    X(untyped_revoke_reclaim_100x)
+    X(untyped_revoke_reclaim_100x)                    \
+    VSPACE_TESTS(X)                                   \
+    SCHED_TESTS(X)                                    \
+    IPC_TESTS(X)                                      \
+    ISOLATION_TESTS(X)
 
 #define DECLARE(name) TEST(name);
 TEST_LIST(DECLARE)
