@@ -23,6 +23,7 @@ PYTHON   ?= python3
 GDB      ?= gdb-multiarch
 GDB_PORT ?= 1234
 QEMU_TEST_TIMEOUT ?= 120
+TEST_LOG_DIR = $(BUILD)/logs
 
 # V=1 shows the full commands.
 ifeq ($(V),1)
@@ -92,10 +93,22 @@ run: $(RUN_IMAGE)
 	@echo "run: booting $(RUN_IMAGE) (MEM=$(MEM)); Ctrl-A x quits QEMU"
 	tools/qemu/run.sh $(RUN_IMAGE) $(MEM)
 
-# One stage after the other, even under -j, so their output does not interleave.
+# `make test`: host tests, every QEMU test image, the main test image again with 512 MiB
+# and 2 GiB of RAM (its bootinfo tests check the untypeds against each DTB), then the
+# sum of everything. One stage after the other, even under -j, so output does not
+# interleave.
+TEST_MEMS_EXTRA ?= 512M 2G
 test:
-	+@$(MAKE) --no-print-directory host-test
-	+@$(MAKE) --no-print-directory qemu-test
+	@rm -rf $(TEST_LOG_DIR)
+	+@status=0; \
+	$(MAKE) --no-print-directory host-test || status=1; \
+	$(MAKE) --no-print-directory qemu-test || status=1; \
+	for m in $(TEST_MEMS_EXTRA); do \
+	  $(MAKE) --no-print-directory qemu-test MEM=$$m QEMU_TESTS=tests || status=1; \
+	done; \
+	echo "== test summary"; \
+	$(PYTHON) tools/test-summary.py $(TEST_LOG_DIR) || status=1; \
+	exit $$status
 
 host-test: run-host-tests
 
@@ -104,7 +117,7 @@ qemu-test: $(QEMU_TEST_IMAGES)
 	$(foreach t,$(QEMU_TESTS), \
 	  echo "== qemu-test: $(t) (MEM=$(MEM))"; \
 	  $(PYTHON) tools/run-qemu-test.py --timeout $(QEMU_TEST_TIMEOUT) \
-	    --log $(BUILD)/logs/$(t)-$(MEM).log $(QEMU_TEST_ARGS_$(t)) \
+	    --log $(TEST_LOG_DIR)/$(t)-$(MEM).log $(QEMU_TEST_ARGS_$(t)) \
 	    $(call keel_image_path,$(t)) $(MEM) || failed=$$((failed + 1));) \
 	if [ $$failed -ne 0 ]; then echo "qemu-test: $$failed image(s) failed"; exit 1; fi; \
 	echo "qemu-test: all images passed"

@@ -59,7 +59,10 @@ run-host-tests: $(HOST_TEST_BINS) $(foreach t,$(HOST_TESTS),$(HOST_TEST_DEPS_$(t
 	@failed=0; \
 	$(foreach t,$(HOST_TESTS), \
 	  echo "== host-test: $(t)"; \
+	  mkdir -p $(TEST_LOG_DIR); \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    $(BUILD)/host/$(t) $(HOST_TEST_ARGS_$(t)) || failed=$$((failed + 1));) \
+	    $(BUILD)/host/$(t) $(HOST_TEST_ARGS_$(t)) > $(TEST_LOG_DIR)/host-$(t).log 2>&1; \
+	    status=$$?; cat $(TEST_LOG_DIR)/host-$(t).log; \
+	    [ $$status -eq 0 ] || failed=$$((failed + 1));) \
 	if [ $$failed -ne 0 ]; then echo "host-test: $$failed test program(s) failed"; exit 1; fi; \
 	echo "host-test: all $(words $(HOST_TESTS)) test program(s) passed"
