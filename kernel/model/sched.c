@@ -406,6 +406,8 @@ void sched_postpone(sched_context_t *sc)
     sched_dequeue(t);
     release_queue_insert(t);
     ks_reprogram = true;
+    if (t == ks_cur_thread)
+        reschedule_required();   /* it cannot go on running */
 }
 
 /* Threads whose refill has come: back to the ready queues. */

@@ -307,6 +307,44 @@ static void test_release_queue_order(void **state)
     assert_ptr_equal(t[0]->sched_prev, t[1]);
 }
 
+/* A thread woken while its SC has no released budget (e.g. an SC that came back along
+ * a reply) waits in the release queue instead of being switched to. */
+static void test_woken_without_budget_is_postponed(void **state)
+{
+    (void)state;
+    tcb_t *a = new_runnable("a", 10, 1000, 10000, 0, false);
+    exit_kernel();
+    assert_false(enter_kernel(US(1000)));
+    exit_kernel();
+    release_queue_remove(a);
+    a->state = ThreadState_Inactive;
+
+    set_thread_state(a, ThreadState_Running);
+    possible_switch_to(a);
+    assert_true(a->in_release_queue);
+    assert_ptr_equal(ks_sched_action, SCHED_RESUME_CURRENT);
+}
+
+/* A sporadic SC re-bases its head refill when its thread wakes up. */
+static void test_sporadic_wakeup_rebases(void **state)
+{
+    (void)state;
+    tcb_t *a = new_runnable("a", 10, 1000, 10000, 0, true);
+    exit_kernel();
+    assert_true(enter_kernel(US(300)));
+    set_thread_state(a, ThreadState_Inactive);        /* blocks after 300 µs */
+    exit_kernel();
+    assert_ptr_equal(ks_cur_thread, ks_idle_thread);
+    assert_int_equal(refill_head(a->sc)->amount, US(700));
+
+    enter_kernel(US(2000));
+    set_thread_state(a, ThreadState_Running);
+    possible_switch_to(a);
+    assert_int_equal(refill_head(a->sc)->release, ks_cur_time);
+    exit_kernel();
+    assert_ptr_equal(ks_cur_thread, a);
+}
+
 static void test_idle_is_not_charged(void **state)
 {
     (void)state;
@@ -444,6 +482,8 @@ int main(void)
         TEST(test_round_robin_budget_expiry),
         TEST(test_sporadic_postponed_until_refill),
         TEST(test_release_queue_order),
+        TEST(test_woken_without_budget_is_postponed),
+        TEST(test_sporadic_wakeup_rebases),
         TEST(test_idle_is_not_charged),
         TEST(test_lazy_commit_charges_in_one_piece),
         TEST(test_suspend_removes_from_queues),
