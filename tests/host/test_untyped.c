@@ -344,6 +344,23 @@ static void test_reset_is_preemptible(void **state)
     assert_invariants();
 }
 
+static void test_small_untyped_reset(void **state)
+{
+    unsigned char *mem;
+    (void)state;
+
+    /* Below the reset chunk size the whole untyped is cleared at once. */
+    assert_int_equal(retype(UT, seL4_UntypedObject, 8, 10, 1), OK);
+    mem = (unsigned char *)(uintptr_t)ut_base(10);
+    assert_int_equal(retype(10, seL4_EndpointObject, 0, 11, 4), OK);
+    memset(mem, 0xcc, 64);
+    assert_int_equal(revoke(10), OK);
+    assert_int_equal(retype(10, seL4_NotificationObject, 0, 11, 1), OK);
+    assert_int_equal(watermark(10), 64);
+    assert_true(all_zero(mem, BIT(8)));
+    assert_invariants();
+}
+
 static void test_child_untypeds(void **state)
 {
     (void)state;
@@ -411,6 +428,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_watermark_stays_while_children_live, setup, teardown),
         cmocka_unit_test_setup_teardown(test_revoke_then_reset_clears_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reset_is_preemptible, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_small_untyped_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_child_untypeds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_device_untyped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_enough_memory_before_device_check, setup, teardown),
