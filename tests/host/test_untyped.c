@@ -353,8 +353,8 @@ static void test_small_untyped_reset(void **state)
     assert_int_equal(retype(UT, seL4_UntypedObject, 8, 10, 1), OK);
     mem = (unsigned char *)(uintptr_t)ut_base(10);
     assert_int_equal(retype(10, seL4_EndpointObject, 0, 11, 4), OK);
-    memset(mem, 0xcc, 64);
     assert_int_equal(revoke(10), OK);
+    memset(mem, 0xcc, 64);            /* what the dead objects left behind */
     assert_int_equal(retype(10, seL4_NotificationObject, 0, 11, 1), OK);
     assert_int_equal(watermark(10), 64);
     assert_true(all_zero(mem, BIT(8)));
