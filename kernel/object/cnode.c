@@ -569,23 +569,23 @@ static status_t decode_rotate(invocation_t *inv, cte_t *dest)
     if (st != OK)
         return st;
     if (pivot == src || pivot == dest)
-        return fail_illegal("Rotate: pivot slot is the source or destination slot");
+        return fail_illegal("pivot slot is the source or the destination slot");
     if (src != dest) {
         st = ensure_empty_slot(dest);
         if (st != OK)
             return st;
     }
     if (cap_is_null(src->cap))
-        return fail_empty_slot(true, src_depth, "Rotate: source slot is empty");
+        return fail_empty_slot(true, src_depth, "source slot is empty");
     if (cap_is_null(pivot->cap))
-        return fail_empty_slot(false, pivot_depth, "Rotate: pivot slot is empty");
+        return fail_empty_slot(false, pivot_depth, "pivot slot is empty");
 
     new_src_cap = update_cap_data(true, inv_mr(inv, 5), src->cap);
     new_pivot_cap = update_cap_data(true, inv_mr(inv, 2), pivot->cap);
     if (cap_is_null(new_src_cap))
-        return fail_illegal("Rotate: the source cap cannot take that data");
+        return fail_illegal("the source cap cannot take that data");
     if (cap_is_null(new_pivot_cap))
-        return fail_illegal("Rotate: the pivot cap cannot take that data");
+        return fail_illegal("the pivot cap cannot take that data");
 
     if (src == dest) {
         cte_swap(new_src_cap, src, new_pivot_cap, pivot);

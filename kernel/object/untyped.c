@@ -31,19 +31,19 @@ typedef struct retype {
 static status_t check_type_and_size(word_t type, word_t user_bits, word_t *obj_bits)
 {
     if (type >= seL4_ObjectTypeCount)
-        return fail_invalid_arg(0, "Retype: unknown object type");
+        return fail_invalid_arg(0, "unknown object type");
     /* (A size_bits of 64 or more would overflow the size computation.) */
     if (user_bits >= seL4_WordBits)
-        return fail_range(0, seL4_MaxUntypedBits, "Retype: object would be too big");
+        return fail_range(0, seL4_MaxUntypedBits, "object would be too big");
     *obj_bits = object_size_bits(type, user_bits);
     if (*obj_bits > seL4_MaxUntypedBits)
-        return fail_range(0, seL4_MaxUntypedBits, "Retype: object would be too big");
+        return fail_range(0, seL4_MaxUntypedBits, "object would be too big");
     if (type == seL4_CapTableObject && user_bits == 0)
-        return fail_invalid_arg(1, "Retype: a CNode needs at least 1 radix bit");
+        return fail_invalid_arg(1, "a CNode needs at least 1 radix bit");
     if (type == seL4_UntypedObject && user_bits < seL4_MinUntypedBits)
-        return fail_invalid_arg(1, "Retype: untyped size_bits below the minimum (4)");
+        return fail_invalid_arg(1, "untyped size_bits below the minimum (4)");
     if (type == seL4_SchedContextObject && user_bits < seL4_MinSchedContextBits)
-        return fail_invalid_arg(1, "Retype: scheduling context size_bits below the minimum (7)");
+        return fail_invalid_arg(1, "scheduling context size_bits below the minimum (7)");
     return OK;
 }
 
@@ -63,7 +63,7 @@ static status_t lookup_dest_cnode(cap_t root, word_t index, word_t depth, cap_t 
     }
     if (cap_type(*node) != cap_cnode_cap) {
         lookup_fail_missing_cap(depth);
-        return fail_lookup(false, "Retype: destination is not a CNode");
+        return fail_lookup(false, "destination is not a CNode");
     }
     return OK;
 }
@@ -76,11 +76,11 @@ static status_t check_dest_window(cap_t node, word_t offset, word_t count)
     status_t st;
 
     if (offset > slots - 1)
-        return fail_range(0, slots - 1, "Retype: node_offset beyond the CNode");
+        return fail_range(0, slots - 1, "node_offset beyond the CNode");
     if (count < 1 || count > KEEL_RETYPE_FAN_OUT_LIMIT)
-        return fail_range(1, KEEL_RETYPE_FAN_OUT_LIMIT, "Retype: num_objects must be 1..256");
+        return fail_range(1, KEEL_RETYPE_FAN_OUT_LIMIT, "num_objects must be 1..256");
     if (count > slots - offset)
-        return fail_range(1, slots - offset, "Retype: window runs past the end of the CNode");
+        return fail_range(1, slots - offset, "window runs past the end of the CNode");
     for (word_t i = offset; i < offset + count; i++) {
         st = ensure_empty_slot(&cnode[i]);
         if (st != OK)
@@ -103,9 +103,9 @@ static status_t place_objects(cte_t *ut_slot, retype_t *r)
     /* Enough room counts whole objects; aligning the start up cannot lose one,
      * because the untyped's end is aligned to any object size that fits at all. */
     if ((free_bytes >> r->obj_bits) < r->count)
-        return fail_not_enough_memory(free_bytes, "Retype: not enough free memory in the untyped");
+        return fail_not_enough_memory(free_bytes, "not enough free memory in the untyped");
     if (untyped_is_device(ut) && !arch_is_frame_type(r->type) && r->type != seL4_UntypedObject)
-        return fail_invalid_arg(1, "Retype: device memory can only become frames or untypeds");
+        return fail_invalid_arg(1, "device memory can only become frames or untypeds");
     r->start = untyped_next_offset(used, r->obj_bits);
     return OK;
 }

@@ -90,6 +90,11 @@ void host_cspace_init(host_cspace_t *cs, word_t radix)
     ks_cur_thread = cs->thread;
 }
 
+void host_cspace_add_root_cap(host_cspace_t *cs, word_t slot)
+{
+    cte_insert(cs->root, tcb_slot(cs->thread, TCB_CTABLE), &cs->slots[slot]);
+}
+
 /* ---- invoking caps ---------------------------------------------------------------------- */
 
 status_t host_build_invocation(invocation_t *inv, tcb_t *thread, word_t *buffer, cptr_t cptr,
@@ -154,4 +159,13 @@ status_t host_invoke_cs(host_cspace_t *cs, cptr_t cptr, word_t label, const word
     default:
         return fail_invalid_cap(0, "host_invoke_cs: not a CNode or Untyped cap");
     }
+}
+
+status_t host_retype(host_cspace_t *cs, cptr_t ut, word_t type, word_t size_bits,
+                     cptr_t dest_cnode, word_t offset, word_t count)
+{
+    word_t mrs[6] = { type, size_bits, 0, 0, offset, count };
+
+    return host_invoke(decode_untyped_invocation, cs->thread, cs->ipc_buffer, ut, UntypedRetype,
+                       mrs, 6, &dest_cnode, 1);
 }

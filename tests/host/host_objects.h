@@ -49,6 +49,9 @@ typedef struct host_cspace {
 } host_cspace_t;
 
 void host_cspace_init(host_cspace_t *cs, word_t radix);
+/* Put a copy of the root CNode cap into root slot 'slot' (so that it can be invoked and
+ * named as an extra cap), as a child of the thread's own root cap. */
+void host_cspace_add_root_cap(host_cspace_t *cs, word_t slot);
 
 /* ---- invoking caps ---------------------------------------------------------------------- */
 
@@ -74,6 +77,11 @@ status_t host_build_invocation(invocation_t *inv, tcb_t *thread, word_t *buffer,
 /* host_invoke for CNode and Untyped caps of a host_cspace (chooses the decoder). */
 status_t host_invoke_cs(host_cspace_t *cs, cptr_t cptr, word_t label, const word_t *mrs,
                         word_t length, const cptr_t *extra, word_t n_extra);
+
+/* Untyped_Retype by the cs thread: the untyped at cptr 'ut' makes 'count' objects into
+ * the CNode whose cap is at cptr 'dest_cnode' (named with depth 0), from slot 'offset'. */
+status_t host_retype(host_cspace_t *cs, cptr_t ut, word_t type, word_t size_bits,
+                     cptr_t dest_cnode, word_t offset, word_t count);
 
 /* Repeat an operation that may be preempted (ERR_PREEMPTED) until it finishes, as a
  * restarted syscall would; at most 'limit' times (then returns ERR_PREEMPTED). */
