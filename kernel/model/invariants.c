@@ -5,12 +5,27 @@
  * of the slots and slot arrays already seen, a work list of slot arrays to scan, and the
  * list of object regions for the overlap check. If a table fills up, the remaining
  * checks are skipped with a warning rather than reported as violations.
+ *
+ * The second part (after the overlap check) uses the sorted list of object regions as
+ * the set of live objects: the kernel keeps no list of endpoints, notifications, replies
+ * or SCs, but every live one has a cap, so the regions name them all. Every pointer the
+ * kernel keeps between objects (queues, bindings, reply links) must point at one of them
+ * and be matched by the pointer back.
  */
 #include <keel/invariants.h>
 #include <keel/cnode.h>
 #include <keel/invocation.h>
+#include <keel/ipc.h>
+#include <keel/sched.h>
 #include <keel/state.h>
+#include <keel/tcb.h>
 #include <keel/kernel.h>
+
+#ifdef KEEL_HOST_TEST
+#define KEEL_HOST_TEST_BUILD 1
+#else
+#define KEEL_HOST_TEST_BUILD 0
+#endif
 
 #if KEEL_DEBUG
 
@@ -20,6 +35,7 @@
 #define MAX_REGIONS   4096
 #define MAX_NESTING   64
 #define STRAY_SCAN_LIMIT 4096            /* untyped descendants searched for past the run */
+#define RUN_WALK_LIMIT   4096            /* slots walked back to find an object's untyped */
 
 typedef struct slot_array {
     cte_t *slots;
@@ -30,6 +46,7 @@ typedef struct region {
     paddr_t base;
     word_t bits;
     const cte_t *slot;
+    const cte_t *run_head;               /* untyped regions: first slot of the covered run */
 } region_t;
 
 static slot_array_t roots[MAX_ROOTS];
@@ -42,6 +59,7 @@ static word_t num_todo;
 static region_t regions[MAX_REGIONS];
 static word_t num_regions;
 static bool incomplete;                  /* a table filled up: some checks were skipped */
+static bool entry_state_checks = !KEEL_HOST_TEST_BUILD;
 
 void invariants_add_root(cte_t *slots, word_t count)
 {
@@ -126,7 +144,7 @@ static void add_region(const cte_t *slot)
         incomplete = true;
         return;
     }
-    regions[num_regions++] = (region_t){ cap_paddr(slot->cap), cap_object_size_bits(slot->cap), slot };
+    regions[num_regions++] = (region_t){ cap_paddr(slot->cap), cap_object_size_bits(slot->cap), slot, NULL };
 }
 
 /* The slot arrays a cap gives access to. */
@@ -322,30 +340,110 @@ static void sort_regions(void)
 }
 
 /*
+ * The first slot of the run of slots, ending at x, whose caps all lie in untyped u's
+ * memory (walking back along the derivation list). NULL if the walk got too long.
+ */
+static const cte_t *covered_run_head(const region_t *u, const cte_t *x)
+{
+    const cte_t *head = x;
+    word_t steps = 0;
+
+    for (x = mdb_prev(x); x && same_region_as(u->slot->cap, x->cap); x = mdb_prev(x)) {
+        head = x;
+        if (++steps > RUN_WALK_LIMIT) {
+            incomplete = true;
+            return NULL;
+        }
+    }
+    return head;
+}
+
+static bool is_untyped_of(const cte_t *s, const region_t *u)
+{
+    return cap_type(s->cap) == cap_untyped_cap && cap_paddr(s->cap) == u->base &&
+           untyped_size_bits(s->cap) == u->bits;
+}
+
+/*
+ * r lies inside untyped u (the innermost untyped containing it). Its cap must be in the
+ * run of u's descendants: the run of slots in u's memory that contains it must start with
+ * a cap to u, and the same run as u's own. Otherwise revoking u would not reach r, and
+ * u's memory could be handed out again while r lives. Device memory holds only frames
+ * and untypeds, marked as device.
+ */
+static status_t check_inside_untyped(region_t *u, const region_t *r)
+{
+    cap_t c = r->slot->cap;
+    bool device = untyped_is_device(u->slot->cap);
+    const cte_t *head;
+
+    switch (cap_type(c)) {
+    case cap_frame_cap:
+        if (frame_is_device(c) != device)
+            return violation2(u->slot, r->slot, "frame's device flag differs from its untyped's");
+        break;
+    case cap_untyped_cap:
+        if (untyped_is_device(c) != device)
+            return violation2(u->slot, r->slot, "untyped's device flag differs from its parent's");
+        break;
+    default:
+        if (device)
+            return violation2(u->slot, r->slot, "kernel object in device memory");
+        break;
+    }
+
+    if (!u->run_head)
+        u->run_head = covered_run_head(u, u->slot);
+    head = covered_run_head(u, r->slot);
+    if (!u->run_head || !head)
+        return OK;                      /* too long to follow: skipped (incomplete) */
+    if (!is_untyped_of(head, u) || head != u->run_head)
+        return violation2(u->slot, r->slot,
+                          "object in an untyped's memory is not among its descendants "
+                          "(revoking the untyped would miss it)");
+    return OK;
+}
+
+/*
  * Objects must nest like intervals: any two are disjoint, or one is an untyped that
- * contains the other, or they are the same object (same place, size and type).
+ * contains the other, or they are the same object (same place, size and type). Every
+ * object inside an untyped is checked against the innermost one (check_inside_untyped).
  */
 static status_t check_no_overlap(void)
 {
-    const region_t *open[MAX_NESTING];
+    region_t *open[MAX_NESTING];
     word_t depth = 0;
+    status_t st;
 
     sort_regions();
     for (word_t i = 0; i < num_regions; i++) {
-        const region_t *r = &regions[i];
+        region_t *r = &regions[i];
+        region_t *u = NULL;
 
         while (depth > 0 && region_end(open[depth - 1]) <= r->base)
             depth--;
         if (depth > 0) {
-            const region_t *top = open[depth - 1];
+            region_t *top = open[depth - 1];
             if (region_end(r) > region_end(top))
                 return violation2(top->slot, r->slot, "objects overlap partially");
             if (!region_is_untyped(top)) {
                 if (r->base != top->base || r->bits != top->bits ||
                     cap_type(r->slot->cap) != cap_type(top->slot->cap))
                     return violation2(top->slot, r->slot, "object lies inside another object");
-                continue;    /* another cap to the same object */
+                /* Another cap to the same object: it too must descend from the untyped. */
+                if (depth > 1 && region_is_untyped(open[depth - 2])) {
+                    st = check_inside_untyped(open[depth - 2], r);
+                    if (st != OK)
+                        return st;
+                }
+                continue;
             }
+            u = top;
+        }
+        if (u) {
+            st = check_inside_untyped(u, r);
+            if (st != OK)
+                return st;
         }
         if (depth == MAX_NESTING) {
             incomplete = true;
@@ -353,6 +451,536 @@ static status_t check_no_overlap(void)
         }
         open[depth++] = r;
     }
+    return OK;
+}
+
+/* ==== Part two: kernel objects and their links ============================================= */
+
+/* ---- reporting --------------------------------------------------------------------------- */
+
+status_t invariants_violation(const char *what, word_t a, word_t b)
+{
+    kprintf("keel: INVARIANT VIOLATED: %s\n", what);
+    kprintf("keel:   (0x%lx, 0x%lx)\n", a, b);
+    return fail_illegal(what);
+}
+
+static status_t thread_violation(const tcb_t *t, const char *what)
+{
+    kprintf("keel: INVARIANT VIOLATED: %s\n", what);
+    kprintf("keel:   thread '%s' at %p: state %d, prio %u, sc %p, reply %p, blocked on 0x%lx%s%s%s\n",
+            t->name, (const void *)t, (int)t->state, t->priority, (void *)t->sc,
+            (void *)t->reply, t->blocking_object, t->in_ready_queue ? ", in a ready queue" : "",
+            t->in_release_queue ? ", in the release queue" : "",
+            t == ks_cur_thread ? ", current" : "");
+    return fail_illegal(what);
+}
+
+static status_t object_violation(const char *kind, const void *obj, const char *what)
+{
+    kprintf("keel: INVARIANT VIOLATED: %s\n", what);
+    kprintf("keel:   %s at %p\n", kind, obj);
+    return fail_illegal(what);
+}
+
+/* ---- live objects -------------------------------------------------------------------------- */
+
+/* Index of the first region whose base is at least p (the regions are sorted by now). */
+static word_t region_lower_bound(paddr_t p)
+{
+    word_t lo = 0, hi = num_regions;
+
+    while (lo < hi) {
+        word_t mid = lo + (hi - lo) / 2;
+        if (regions[mid].base < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* A slot holding a cap of 'type' to the object at p (any of them), or NULL. */
+static const cte_t *find_cap(word_t type, paddr_t p)
+{
+    for (word_t i = region_lower_bound(p); i < num_regions && regions[i].base == p; i++)
+        if (cap_type(regions[i].slot->cap) == type)
+            return regions[i].slot;
+    return NULL;
+}
+
+static bool is_live(word_t type, const void *obj)
+{
+    return obj && find_cap(type, paddr_of(obj)) != NULL;
+}
+
+/* A TCB that may be referred to: it has a cap, or it is the idle thread. */
+static bool live_tcb(const tcb_t *t)
+{
+    return t && (t == ks_idle_thread || is_live(cap_thread_cap, t));
+}
+
+/* An SC that may be referred to: it has a cap, or it is the idle thread's. */
+static bool live_sc(const sched_context_t *sc)
+{
+    return sc && ((ks_idle_thread && sc == ks_idle_thread->sc) || is_live(cap_sched_context_cap, sc));
+}
+
+bool invariants_cap_exists(word_t type, paddr_t base, word_t size_bits, bool mapped, word_t w1)
+{
+    for (word_t i = region_lower_bound(base); i < num_regions && regions[i].base == base; i++) {
+        cap_t c = regions[i].slot->cap;
+        if (cap_type(c) == type && regions[i].bits == size_bits && c.w1 == w1 &&
+            (!mapped || cap_is_mapped(c)))
+            return true;
+    }
+    return false;
+}
+
+bool invariants_first_visit(paddr_t addr)
+{
+    /* Bit 1 keeps these keys apart from slots (32-byte aligned) and arrays (bit 0). */
+    bool first = seen_insert((uintptr_t)(addr | 2));
+    return first || incomplete;
+}
+
+/* The first region of each distinct object of a type, in address order. */
+static const region_t *next_object(word_t type, word_t *i)
+{
+    for (; *i < num_regions; (*i)++) {
+        const region_t *r = &regions[*i];
+        if (cap_type(r->slot->cap) != type)
+            continue;
+        if (*i > 0 && regions[*i - 1].base == r->base && cap_type(regions[*i - 1].slot->cap) == type)
+            continue;
+        (*i)++;
+        return r;
+    }
+    return NULL;
+}
+
+/* for (each distinct object of a cap type) { ctype *var = the object; ... } */
+#define FOR_EACH_OBJECT(type, ctype, var)                                              \
+    for (word_t ix_ = 0, more_ = 1; more_; more_ = 0)                                  \
+        for (const region_t *r_; (r_ = next_object(type, &ix_)) != NULL;)              \
+            for (ctype *var = pptr_of(r_->base); var; var = NULL)
+
+/* ---- threads ------------------------------------------------------------------------------- */
+
+static word_t num_tcbs;                 /* TCBs in the kernel's list (idle included) */
+static word_t num_ready, num_released, num_blocked_waiting;
+
+static bool is_queue_waiter(const tcb_t *t)
+{
+    return t->state == ThreadState_BlockedOnSend || t->state == ThreadState_BlockedOnReceive ||
+           t->state == ThreadState_BlockedOnNotification;
+}
+
+static status_t check_thread_links(const tcb_t *t)
+{
+    const sched_context_t *sc = t->sc;
+    const notification_t *n = t->bound_notification;
+
+    if (sc && !live_sc(sc))
+        return thread_violation(t, "thread's SC is not a live object");
+    if (sc && sc->tcb != t)
+        return thread_violation(t, "thread's SC names another thread");
+    if (n && !is_live(cap_notification_cap, n))
+        return thread_violation(t, "thread's bound notification is not a live object");
+    if (n && n->bound_tcb != t)
+        return thread_violation(t, "thread's bound notification is bound to another thread");
+    if (t->yield_to && !live_sc(t->yield_to))
+        return thread_violation(t, "thread yields to an SC that is not a live object");
+    if (t->yield_to && t->yield_to->yield_from != t)
+        return thread_violation(t, "thread's YieldTo SC does not name it back");
+    if (t->reply && !is_live(cap_reply_cap, t->reply))
+        return thread_violation(t, "thread's reply object is not a live object");
+    return OK;
+}
+
+static status_t check_thread_state(const tcb_t *t)
+{
+    const reply_t *reply = t->reply;
+
+    switch (t->state) {
+    case ThreadState_Inactive:
+    case ThreadState_Running:
+    case ThreadState_Restart:
+        if (reply)
+            return thread_violation(t, "thread that waits for nothing holds a reply object");
+        break;
+    case ThreadState_BlockedOnReceive:
+        if (!is_live(cap_endpoint_cap, (void *)t->blocking_object))
+            return thread_violation(t, "thread receives on an endpoint that is not a live object");
+        if (reply && reply->receiver != t)
+            return thread_violation(t, "receiving thread's reply object does not name it");
+        break;
+    case ThreadState_BlockedOnSend:
+        if (!is_live(cap_endpoint_cap, (void *)t->blocking_object))
+            return thread_violation(t, "thread sends on an endpoint that is not a live object");
+        if (reply)
+            return thread_violation(t, "sending thread holds a reply object");
+        break;
+    case ThreadState_BlockedOnReply:
+        if (!reply)
+            return thread_violation(t, "thread waits for a reply without a reply object");
+        if (reply->caller != t)
+            return thread_violation(t, "calling thread's reply object does not name it");
+        break;
+    case ThreadState_BlockedOnNotification:
+        if (!is_live(cap_notification_cap, (void *)t->blocking_object))
+            return thread_violation(t, "thread waits on a notification that is not a live object");
+        if (reply)
+            return thread_violation(t, "thread waiting on a notification holds a reply object");
+        if (((notification_t *)t->blocking_object)->state != NtfnState_Waiting)
+            return thread_violation(t, "thread waits on a notification that is not in state Waiting");
+        break;
+    case ThreadState_IdleThreadState:
+        if (t != ks_idle_thread)
+            return thread_violation(t, "a thread other than the idle thread is in the idle state");
+        break;
+    default:
+        return thread_violation(t, "thread state out of range");
+    }
+    if (t == ks_idle_thread && t->state != ThreadState_IdleThreadState)
+        return thread_violation(t, "idle thread is not in the idle state");
+    return OK;
+}
+
+/* Ready and release queue membership against the state (seL4's valid_queues and
+ * valid_blocked): queued threads can run; runnable threads with an active SC are queued
+ * (or current, or about to be switched to). */
+static status_t check_thread_queues(const tcb_t *t)
+{
+    bool active = thread_is_runnable(t) && sched_context_is_active(t->sc);
+
+    if (t->in_ready_queue && t->in_release_queue)
+        return thread_violation(t, "thread is in a ready queue and the release queue");
+    if (t->in_ready_queue && !active)
+        return thread_violation(t, "thread in a ready queue is not runnable with an active SC");
+    if (t->in_release_queue && !active)
+        return thread_violation(t, "thread in the release queue is not runnable with an active SC");
+    if (t == ks_cur_thread && (t->in_ready_queue || t->in_release_queue) && entry_state_checks)
+        return thread_violation(t, "current thread is queued");
+    if (active && !t->in_ready_queue && !t->in_release_queue && t != ks_cur_thread &&
+        t != ks_sched_action && t != ks_idle_thread && entry_state_checks)
+        return thread_violation(t, "runnable thread with an active SC is in no queue (it would never run)");
+    if (t->ep_next && !is_queue_waiter(t))
+        return thread_violation(t, "thread that waits on no object is linked into a wait queue");
+    return OK;
+}
+
+static status_t check_threads(void)
+{
+    const tcb_t *prev = NULL;
+    status_t st;
+
+    num_tcbs = num_ready = num_released = num_blocked_waiting = 0;
+    for (const tcb_t *t = tcb_debug_list(); t; prev = t, t = t->debug_next) {
+        if (++num_tcbs > num_regions + 2)
+            return thread_violation(t, "the kernel's TCB list has a cycle");
+        if (t->debug_prev != prev)
+            return thread_violation(t, "the kernel's TCB list is not doubly linked");
+        if (!live_tcb(t))
+            return thread_violation(t, "TCB in the kernel's list has no cap (its memory may be reused)");
+        st = check_thread_links(t);
+        if (st == OK)
+            st = check_thread_state(t);
+        if (st == OK)
+            st = check_thread_queues(t);
+        if (st != OK)
+            return st;
+        num_ready += t->in_ready_queue;
+        num_released += t->in_release_queue;
+        num_blocked_waiting += is_queue_waiter(t);
+    }
+    /* ...and every TCB with a cap is in the list. */
+    FOR_EACH_OBJECT(cap_thread_cap, tcb_t, t) {
+        if (!t->debug_prev && tcb_debug_list() != t)
+            return thread_violation(t, "TCB with a cap is missing from the kernel's list");
+    }
+    if (entry_state_checks) {
+        const tcb_t *cur = ks_cur_thread;
+        if (!live_tcb(cur))
+            return invariants_violation("current thread is not a live TCB", (word_t)cur, 0);
+        if (cur != ks_idle_thread && !thread_is_runnable(cur))
+            return thread_violation(cur, "current thread is not runnable");
+        if (ks_cur_sc != cur->sc)
+            return thread_violation(cur, "the SC being charged is not the current thread's");
+        if (ks_sched_action != SCHED_RESUME_CURRENT)
+            return invariants_violation("a scheduler action is pending between kernel entries",
+                                        (word_t)ks_sched_action, 0);
+    }
+    return OK;
+}
+
+/* ---- ready queues, release queue ------------------------------------------------------------- */
+
+static status_t check_ready_queues(void)
+{
+    word_t total = 0;
+
+    for (word_t prio = 0; prio < KEEL_NUM_PRIORITIES; prio++) {
+        tcb_t *head, *tail, *prev = NULL;
+        bool marked;
+
+        sched_debug_ready_queue(prio, &head, &tail, &marked);
+        if ((head != NULL) != marked)
+            return invariants_violation("priority bitmap disagrees with the ready queue (prio, head)",
+                                        prio, (word_t)head);
+        for (tcb_t *t = head; t; prev = t, t = t->sched_next) {
+            if (++total > num_tcbs)
+                return invariants_violation("ready queue has a cycle or foreign threads (prio, thread)",
+                                            prio, (word_t)t);
+            if (!live_tcb(t))
+                return invariants_violation("ready queue holds a TCB that is not live (prio, thread)",
+                                            prio, (word_t)t);
+            if (t->sched_prev != prev)
+                return thread_violation(t, "ready queue is not doubly linked");
+            if (t->priority != prio)
+                return thread_violation(t, "thread is in the ready queue of another priority");
+            if (!t->in_ready_queue)
+                return thread_violation(t, "thread in a ready queue is not marked as queued");
+        }
+        if (tail != prev)
+            return invariants_violation("ready queue's tail is not its last thread (prio, tail)",
+                                        prio, (word_t)tail);
+    }
+    if (total != num_ready)
+        return invariants_violation("threads marked ready differ from threads in ready queues",
+                                    num_ready, total);
+    return OK;
+}
+
+static status_t check_release_queue(void)
+{
+    word_t total = 0;
+    tcb_t *prev = NULL;
+
+    for (tcb_t *t = release_queue_head(); t; prev = t, t = t->sched_next) {
+        if (++total > num_tcbs)
+            return invariants_violation("release queue has a cycle or foreign threads", (word_t)t, 0);
+        if (!live_tcb(t))
+            return invariants_violation("release queue holds a TCB that is not live", (word_t)t, 0);
+        if (t->sched_prev != prev)
+            return thread_violation(t, "release queue is not doubly linked");
+        if (!t->in_release_queue)
+            return thread_violation(t, "thread in the release queue is not marked as such");
+        if (!sched_context_is_active(t->sc))
+            return thread_violation(t, "thread in the release queue has no active SC");
+        if (prev && refill_head(prev->sc)->release > refill_head(t->sc)->release)
+            return thread_violation(t, "release queue is not sorted by release time");
+    }
+    if (total != num_released)
+        return invariants_violation("threads marked released-later differ from the release queue",
+                                    num_released, total);
+    return OK;
+}
+
+/* ---- endpoints and notifications -------------------------------------------------------------- */
+
+static word_t num_queued_waiters;
+
+/* A wait queue of 'obj': live threads blocked on obj in 'state' (an endpoint's waiters all
+ * send or all receive), ordered by priority, doubly linked, tail last. */
+static status_t check_wait_queue(const char *kind, const void *obj, tcb_t *head, tcb_t *tail,
+                                 bool notification)
+{
+    tcb_t *prev = NULL;
+    word_t n = 0;
+
+    for (tcb_t *t = head; t; prev = t, t = t->ep_next) {
+        if (++n > num_tcbs)
+            return object_violation(kind, obj, "wait queue has a cycle or foreign threads");
+        if (!live_tcb(t))
+            return object_violation(kind, obj, "wait queue holds a TCB that is not live");
+        if (t->ep_prev != prev)
+            return thread_violation(t, "wait queue is not doubly linked");
+        if (t->blocking_object != (word_t)obj)
+            return thread_violation(t, "thread in a wait queue is blocked on another object");
+        if (notification ? t->state != ThreadState_BlockedOnNotification
+                         : t->state != head->state || (t->state != ThreadState_BlockedOnSend &&
+                                                       t->state != ThreadState_BlockedOnReceive))
+            return thread_violation(t, "thread in a wait queue is not in the queue's state");
+        if (prev && prev->priority < t->priority)
+            return thread_violation(t, "wait queue is not ordered by priority");
+    }
+    if (tail != prev)
+        return object_violation(kind, obj, "wait queue's tail is not its last thread");
+    num_queued_waiters += n;
+    return OK;
+}
+
+static status_t check_endpoints(void)
+{
+    status_t st;
+
+    FOR_EACH_OBJECT(cap_endpoint_cap, endpoint_t, ep) {
+        st = check_wait_queue("endpoint", ep, ep->head, ep->tail, false);
+        if (st != OK)
+            return st;
+    }
+    return OK;
+}
+
+static status_t check_notifications(void)
+{
+    status_t st;
+
+    FOR_EACH_OBJECT(cap_notification_cap, notification_t, n) {
+        st = check_wait_queue("notification", n, n->head, n->tail, true);
+        if (st != OK)
+            return st;
+        switch (n->state) {
+        case NtfnState_Idle:
+        case NtfnState_Active:
+            if (n->head)
+                return object_violation("notification", n, "notification has waiters but is not Waiting");
+            break;
+        case NtfnState_Waiting:
+            if (!n->head)
+                return object_violation("notification", n, "notification is Waiting without waiters");
+            break;
+        default:
+            return object_violation("notification", n, "notification state out of range");
+        }
+        if (n->bound_tcb && !live_tcb(n->bound_tcb))
+            return object_violation("notification", n, "notification is bound to a TCB that is not live");
+        if (n->bound_tcb && n->bound_tcb->bound_notification != n)
+            return object_violation("notification", n, "notification's bound TCB is bound elsewhere");
+        if (n->sc && !live_sc(n->sc))
+            return object_violation("notification", n, "notification's SC is not a live object");
+        if (n->sc && n->sc->notification != n)
+            return object_violation("notification", n, "notification's SC names another notification");
+    }
+    return OK;
+}
+
+/* ---- reply objects and scheduling contexts ----------------------------------------------------- */
+
+static status_t check_replies(void)
+{
+    FOR_EACH_OBJECT(cap_reply_cap, reply_t, r) {
+        sched_context_t *sc = reply_next_sc(r);
+        reply_t *newer = reply_next_reply(r);
+
+        if (r->caller && r->receiver)
+            return object_violation("reply", r, "reply object has both a caller and a receiver");
+        if (r->caller && (!live_tcb(r->caller) || r->caller->state != ThreadState_BlockedOnReply ||
+                          r->caller->reply != r))
+            return object_violation("reply", r, "reply object's caller is not a live thread waiting on it");
+        if (r->receiver && (!live_tcb(r->receiver) ||
+                            r->receiver->state != ThreadState_BlockedOnReceive ||
+                            r->receiver->reply != r))
+            return object_violation("reply", r, "reply object's receiver is not a live thread receiving with it");
+        if ((r->prev || r->next) && !r->caller)
+            return object_violation("reply", r, "reply object in a call stack has no caller");
+        if (sc && (!live_sc(sc) || sc->reply != r))
+            return object_violation("reply", r, "top of a call stack: its SC does not name it");
+        if (newer && (!is_live(cap_reply_cap, newer) || newer->prev != r))
+            return object_violation("reply", r, "call stack: the newer reply does not point back");
+        if (r->prev && (!is_live(cap_reply_cap, r->prev) || reply_next_reply(r->prev) != r))
+            return object_violation("reply", r, "call stack: the older reply does not point forward");
+    }
+    return OK;
+}
+
+static status_t check_refills(const sched_context_t *sc)
+{
+    word_t index = sc->refill_head;
+    ticks_t sum = 0, last = 0;
+
+    if (sc->refill_max < MIN_REFILLS || sc->refill_max > sched_context_refill_capacity(sc->size_bits))
+        return object_violation("SC", sc, "refill_max out of range for the SC's size");
+    if (sc->refill_count < 1 || sc->refill_count > sc->refill_max || sc->refill_head >= sc->refill_max)
+        return object_violation("SC", sc, "refill queue head or count out of range");
+    if (sched_context_is_round_robin(sc) && sc->refill_count != 2)
+        return object_violation("SC", sc, "round-robin SC does not have exactly two refills");
+    for (word_t i = 0; i < sc->refill_count; i++) {
+        const refill_t *r = &sc->refills[index];
+        if (i > 0 && r->release < last)
+            return object_violation("SC", sc, "refills are not in release order");
+        last = r->release;
+        sum += r->amount;
+        index = index + 1 == sc->refill_max ? 0 : index + 1;
+    }
+    if (sum != sc->budget)
+        return object_violation("SC", sc, "refill amounts do not add up to the budget");
+    return OK;
+}
+
+static status_t check_sc(const sched_context_t *sc, word_t size_bits)
+{
+    if (size_bits && sc->size_bits != size_bits)
+        return object_violation("SC", sc, "SC's size differs from its cap's");
+    if (sc->tcb && (!live_tcb(sc->tcb) || sc->tcb->sc != sc))
+        return object_violation("SC", sc, "SC's thread is not live or runs on another SC");
+    if (sc->notification && (!is_live(cap_notification_cap, sc->notification) ||
+                             sc->notification->sc != sc))
+        return object_violation("SC", sc, "SC's notification is not live or names another SC");
+    if (sc->reply && (!is_live(cap_reply_cap, sc->reply) || reply_next_sc(sc->reply) != sc))
+        return object_violation("SC", sc, "SC's call stack top is not live or does not name it");
+    if (sc->yield_from && (!live_tcb(sc->yield_from) || sc->yield_from->yield_to != sc))
+        return object_violation("SC", sc, "SC's yielding thread is not live or yields elsewhere");
+    if (sc->configured != (sc->refill_max > 0))
+        return object_violation("SC", sc, "SC's configured flag disagrees with its refills");
+    return sched_context_is_active(sc) ? check_refills(sc) : OK;
+}
+
+static status_t check_scs(void)
+{
+    status_t st;
+
+    for (word_t i = 0; i < num_regions; i++) {
+        const region_t *r = &regions[i];
+        if (cap_type(r->slot->cap) != cap_sched_context_cap ||
+            (i > 0 && regions[i - 1].base == r->base &&
+             cap_type(regions[i - 1].slot->cap) == cap_sched_context_cap))
+            continue;
+        st = check_sc(pptr_of(r->base), r->bits);
+        if (st != OK)
+            return st;
+    }
+    if (ks_idle_thread && ks_idle_thread->sc)
+        return check_sc(ks_idle_thread->sc, 0);
+    return OK;
+}
+
+/* ---- all of part two ----------------------------------------------------------------------------- */
+
+static status_t check_objects(void)
+{
+    status_t st;
+
+    st = check_threads();
+    if (st == OK)
+        st = check_ready_queues();
+    if (st == OK)
+        st = check_release_queue();
+    num_queued_waiters = 0;
+    if (st == OK)
+        st = check_endpoints();
+    if (st == OK)
+        st = check_notifications();
+    if (st == OK && num_queued_waiters != num_blocked_waiting)
+        st = invariants_violation("threads blocked on endpoints/notifications differ from "
+                                  "threads in their wait queues", num_blocked_waiting,
+                                  num_queued_waiters);
+    if (st == OK)
+        st = check_replies();
+    if (st == OK)
+        st = check_scs();
+    return st;
+}
+
+void invariants_check_entry_state(bool on)
+{
+    entry_state_checks = on;
+}
+
+/* The architecture has nothing to check unless it says otherwise. */
+__attribute__((weak)) status_t arch_check_invariants(void)
+{
     return OK;
 }
 
@@ -390,6 +1018,17 @@ status_t check_invariants(void)
     st = check_no_overlap();
     if (st != OK)
         return st;
+    if (incomplete) {
+        /* Objects missing from the regions would look dangling: stop here. */
+        kprintf("keel: invariant checker: tables full, some checks skipped\n");
+        return OK;
+    }
+    st = check_objects();
+    if (st != OK)
+        return st;
+    st = arch_check_invariants();
+    if (st != OK)
+        return st;
     if (incomplete)
         kprintf("keel: invariant checker: tables full, some checks skipped\n");
     return OK;
@@ -400,5 +1039,18 @@ status_t check_invariants(void)
 void invariants_add_root(cte_t *slots, word_t count) { (void)slots; (void)count; }
 void invariants_clear_roots(void) {}
 status_t check_invariants(void) { return OK; }
+void invariants_check_entry_state(bool on) { (void)on; }
+bool invariants_cap_exists(word_t type, paddr_t base, word_t size_bits, bool mapped, word_t w1)
+{
+    (void)type; (void)base; (void)size_bits; (void)mapped; (void)w1;
+    return true;
+}
+bool invariants_first_visit(paddr_t addr) { (void)addr; return true; }
+status_t invariants_violation(const char *what, word_t a, word_t b)
+{
+    (void)a; (void)b;
+    return fail_illegal(what);
+}
+__attribute__((weak)) status_t arch_check_invariants(void) { return OK; }
 
 #endif

@@ -590,3 +590,12 @@ void sched_dump(void)
     if (ks_idle_thread && !ks_idle_thread->debug_prev && tcb_debug_list() != ks_idle_thread)
         dump_thread(ks_idle_thread);
 }
+
+/* ---- for the invariant checker (model/invariants.c) ------------------------------------------ */
+
+void sched_debug_ready_queue(word_t prio, tcb_t **head, tcb_t **tail, bool *marked)
+{
+    *head = ready_queues[prio].head;
+    *tail = ready_queues[prio].tail;
+    *marked = (prio_l2[prio / 64] & BIT(prio % 64)) != 0 && (prio_l1 & BIT(prio / 64)) != 0;
+}

@@ -30,6 +30,9 @@ void set_priority(tcb_t *t, word_t prio);             /* also reorders endpoint 
 void set_mcp(tcb_t *t, word_t mcp);
 void set_domain(tcb_t *t, word_t domain);
 void sched_dump(void);                                /* DebugDumpScheduler */
+/* The invariant checker's view of priority prio's ready queue: its ends, and whether the
+ * priority bitmap marks it non-empty. */
+void sched_debug_ready_queue(word_t prio, tcb_t **head, tcb_t **tail, bool *marked);
 
 /* ---- MCS time accounting --------------------------------------------------------------- */
 /* At every kernel entry: read the clock and check the current SC's budget. Returns false

@@ -172,3 +172,10 @@ status_t decode_asid_pool_invocation(invocation_t *inv)
         return fail_illegal("ASIDPool: unknown method");
     return decode_assign(inv);
 }
+
+/* ---- for the invariant checker ------------------------------------------------------------ */
+
+asid_pool_t *asid_debug_pool(word_t index)
+{
+    return index < NUM_ASID_POOLS ? asid_table[index] : NULL;
+}

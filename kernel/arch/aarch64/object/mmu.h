@@ -38,6 +38,8 @@ void asid_delete(word_t asid, pte_t *vspace);
 void asid_pool_delete(word_t base, asid_pool_t *pool);
 /* Boot: make 'pool' the pool of asid's range and give asid to 'vspace'. */
 void asid_boot_install(asid_pool_t *pool, word_t asid, pte_t *vspace);
+/* The pool of ASID-table entry index (the invariant checker walks the table). */
+asid_pool_t *asid_debug_pool(word_t index);
 
 status_t decode_asid_control_invocation(invocation_t *inv);
 status_t decode_asid_pool_invocation(invocation_t *inv);
