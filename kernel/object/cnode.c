@@ -18,7 +18,6 @@
 #include <keel/cspace.h>
 #include <keel/invocation.h>
 #include <keel/ipc.h>
-#include <keel/tcb.h>
 #include <keel/vspace.h>
 #include <keel/kernel.h>
 
