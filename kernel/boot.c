@@ -16,6 +16,7 @@
 #include <keel/arch_api.h>
 #include <keel/cnode.h>
 #include <keel/interrupt.h>
+#include <keel/invariants.h>
 #include <keel/kernel.h>
 #include <keel/sched.h>
 #include <keel/state.h>
@@ -438,6 +439,7 @@ NORETURN void kernel_boot(const boot_args_t *a)
     put_cap(seL4_CapASIDControl, asid_control_cap_new());
     put_cap(seL4_CapDomain, domain_cap_new());
     irq_init(&root_slots[seL4_CapIRQControl]);
+    invariants_add_root(root_slots, BIT(ROOT_CNODE_BITS));   /* where the checker starts */
 
     make_idle_thread();
     tcb_t *root = make_root_thread(&l, a);

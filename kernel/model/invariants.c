@@ -1000,6 +1000,11 @@ static void start_from_roots(void)
         push_array(tcb_slot(ks_cur_thread, 0), TCB_NUM_SLOTS);
     if (ks_idle_thread)
         push_array(tcb_slot(ks_idle_thread, 0), TCB_NUM_SLOTS);
+    /* Every live thread's slots too (the list is checked properly later; here a cycle
+     * only ends the walk). */
+    word_t n = 0;
+    for (tcb_t *t = tcb_debug_list(); t && n < MAX_ARRAYS; t = t->debug_next, n++)
+        push_array(tcb_slot(t, 0), TCB_NUM_SLOTS);
 }
 
 status_t check_invariants(void)

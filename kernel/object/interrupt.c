@@ -14,6 +14,7 @@
 #include <keel/cnode.h>
 #include <keel/cspace.h>
 #include <keel/interrupt.h>
+#include <keel/invariants.h>
 #include <keel/invocation.h>
 #include <keel/ipc.h>
 #include <keel/kernel.h>
@@ -31,6 +32,8 @@ static cte_t *irq_control_slot;
 void irq_init(cte_t *control_slot)
 {
     irq_control_slot = control_slot;
+    /* A line's notification cap may be the last one: the invariant checker looks here too. */
+    invariants_add_root(irq_slots, NUM_IRQS);
     for (word_t irq = 0; irq < NUM_IRQS; irq++) {
         if (plat_irq_is_reserved(irq)) {
             irq_state[irq] = IRQ_RESERVED;

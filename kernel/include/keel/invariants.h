@@ -3,7 +3,8 @@
  * check-invariants debug syscall.
  *
  * The kernel keeps no list of all objects, so the checker starts from a few slot arrays
- * (the roots registered here, plus the current and the idle thread's TCB slots) and
+ * (the roots registered here: the root CNode and the IRQ table's slots; plus the slots of
+ * every thread in the kernel's TCB list, including the current and the idle thread) and
  * follows everything reachable: every derivation list a reached slot is in (whole, from
  * its head), and the slots of every CNode, TCB and zombie a reached cap refers to.
  * Cyclic zombies are found too, because they stay in their untyped's derivation list.
