@@ -269,3 +269,500 @@ IPC_TEST(ipc_caller_waiting_all_lengths)
         CHECK_MSG(ops[k % 2], 0, reply_label(k), reply_len(k), reply_salt(k));
     }
 }
+
+/* ---- non-blocking operations with nobody there ------------------------------------------ */
+
+/* A receive that found nothing: x0 = 0, x1..x8 and the IPC buffer untouched. */
+static int check_nothing_at(const char *file, int line, const struct ipc_op *o)
+{
+    TRY_R(ipc_check_regs_kept_at(file, line, o), -1);
+    if (o->out[0] != 0) {
+        test_fail(file, line, "receive found nothing but returned badge 0x%llx",
+                  (unsigned long long)o->out[0]);
+        return -1;
+    }
+    for (int i = 4; i < IPC_MAX_LEN; i++) {
+        if (o->mr[i] != o->pre[i]) {
+            test_fail(file, line, "receive found nothing but wrote MR%d", i);
+            return -1;
+        }
+    }
+    return 0;
+}
+#define CHECK_NOTHING(o) TRY(check_nothing_at(__FILE__, __LINE__, o))
+
+/*
+ * ABI (a): NBSend without a waiting receiver drops the message; NBRecv and NBWait
+ * without a waiting sender write x0 = 0 and nothing else, also while receivers wait.
+ */
+IPC_TEST(ipc_nonblocking_nobody_waiting)
+{
+    static struct thread t;
+    static struct ipc_script s;
+    static struct ipc_op *ops[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), reply2 = ipc_new_reply();
+    CHECK(ep && reply && reply2);
+    seL4_CPtr b = ipc_mint(ep, ALL, 0x77);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(b && o);
+
+    ipc_op_msg(o, seL4_SysNBSend, b, 0x5, 7, 1);
+    ipc_run_op(o);
+    CHECK_REGS_KEPT(o);
+    ipc_op_recv(o, seL4_SysNBRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+    ipc_op_recv(o, seL4_SysNBWait, ep, 0);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+
+    /* The dropped message is not kept for a later receiver: this one blocks. */
+    ops[0] = op_recv(seL4_SysRecv, ep, reply);
+    TRY(ipc_spawn_ops(&t, &s, IPC_HI_PRIO, 0, ops, 1));
+    CHECK_EQ(s.pc, 0);
+
+    /* A waiting receiver is not a sender. (Another reply object: reusing the waiting
+     * receiver's one would abort its receive.) */
+    ipc_op_recv(o, seL4_SysNBRecv, ep, reply2);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+    ipc_op_recv(o, seL4_SysNBWait, ep, 0);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+    CHECK_EQ(s.pc, 0);
+
+    /* The receiver is still waiting: a Send reaches it. */
+    ipc_op_msg(o, seL4_SysSend, b, 0x6, 3, 2);
+    ipc_run_op(o);
+    CHECK_EQ(s.pc, 1);
+    CHECK_MSG(ops[0], 0x77, 0x6, 3, 2);
+}
+
+/* ---- NBSendRecv and NBSendWait -------------------------------------------------------------- */
+
+#define BOGUS_CPTR 0x4000000000000123ull /* does not resolve (guard mismatch) */
+
+/*
+ * NBSendRecv (x8 = send destination, x0 = receive source, x6 = reply object): the send
+ * phase is non-blocking, the receive phase a normal Recv. An unresolvable x8 skips the
+ * send phase without a fault.
+ */
+IPC_TEST(ipc_nbsendrecv)
+{
+    static struct thread r, snd, snd2, r3, t, t2;
+    static struct ipc_script sr, ss, ss2, sr3, st, st2;
+    static struct ipc_op *opr[1], *ops_[1], *ops2[1], *opr3[1], *opt[1], *opt2[1];
+    struct fault_ep f;
+    seL4_CPtr ep1 = ipc_new_ep(), ep2 = ipc_new_ep(), reply = ipc_new_reply();
+    seL4_CPtr reply_r = ipc_new_reply(), reply_t = ipc_new_reply(), reply_t2 = ipc_new_reply();
+    CHECK(ep1 && ep2 && reply && reply_r && reply_t && reply_t2);
+    seL4_CPtr b1 = ipc_mint(ep1, ALL, 0x11), b2 = ipc_mint(ep2, ALL, 0x22);
+    CHECK(b1 && b2);
+    TRY(fault_ep_create(&f));
+
+    /* Root: the send phase meets a waiting receiver, the receive phase a waiting sender. */
+    opr[0] = op_recv(seL4_SysRecv, ep1, reply_r);
+    TRY(ipc_spawn_ops(&r, &sr, IPC_HI_PRIO, 0, opr, 1));
+    ops_[0] = op_send(seL4_SysSend, b2, 0x222, 9, 20);
+    TRY(ipc_spawn_ops(&snd, &ss, IPC_HI_PRIO, 0, ops_, 1));
+    CHECK(sr.pc == 0 && ss.pc == 0);
+    struct ipc_op *o = op_nbsendrecv(b1, ep2, reply, 0x111, 7, 10);
+    CHECK(o != NULL);
+    ipc_run_op(o);
+    CHECK_EQ(sr.pc, 1);
+    CHECK_MSG(opr[0], 0x11, 0x111, 7, 10);
+    CHECK_MSG(o, 0x22, 0x222, 9, 20);
+    CHECK_EQ(ss.pc, 1);
+
+    /* Nobody receives on ep1 now: the send phase drops the message. */
+    ops2[0] = op_send(seL4_SysSend, b2, 0x333, 2, 30);
+    TRY(ipc_spawn_ops(&snd2, &ss2, IPC_HI_PRIO, 0, ops2, 1));
+    o = op_nbsendrecv(b1, ep2, reply, 0x444, 3, 40);
+    CHECK(o != NULL);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x22, 0x333, 2, 30);
+    opr3[0] = op_recv(seL4_SysRecv, ep1, reply_r);
+    TRY(ipc_spawn_ops(&r3, &sr3, IPC_HI_PRIO, 0, opr3, 1));
+    CHECK_EQ(sr3.pc, 0);
+
+    /* A child whose receive phase blocks. */
+    opt[0] = op_nbsendrecv(b1, ep2, reply_t, 0x555, 11, 50);
+    TRY(ipc_spawn_ops(&t, &st, IPC_HI_PRIO, 0, opt, 1));
+    CHECK_EQ(sr3.pc, 1);
+    CHECK_MSG(opr3[0], 0x11, 0x555, 11, 50);
+    CHECK_EQ(st.pc, 0);
+    o = op_send(seL4_SysSend, b2, 0x666, 4, 60);
+    CHECK(o != NULL);
+    ipc_run_op(o);
+    CHECK_EQ(st.pc, 1);
+    CHECK_MSG(opt[0], 0x22, 0x666, 4, 60);
+
+    /* An unresolvable send destination: no fault, the receive phase still runs. */
+    opt2[0] = op_nbsendrecv(BOGUS_CPTR, ep2, reply_t2, 0x777, 1, 70);
+    TRY(ipc_spawn_ops(&t2, &st2, IPC_HI_PRIO, f.badged, opt2, 1));
+    CHECK_EQ(st2.pc, 0);
+    seL4_MessageInfo_t info;
+    CHECK_EQ(fault_poll(&f, &info, 1), 1);
+    o = op_send(seL4_SysSend, b2, 0x888, 5, 80);
+    CHECK(o != NULL);
+    ipc_run_op(o);
+    CHECK_EQ(st2.pc, 1);
+    CHECK_MSG(opt2[0], 0x22, 0x888, 5, 80);
+}
+
+/*
+ * The send phase of NBSendRecv / NBSendWait on a reply cap answers a caller; the
+ * receive phase then uses another reply object (NBSendRecv) or none (NBSendWait).
+ */
+IPC_TEST(ipc_nbsend_phase_replies)
+{
+    static struct thread c[2], snd[2];
+    static struct ipc_script sc[2], ss[2];
+    static struct ipc_op *opc[2][1], *ops_[2][1];
+    seL4_CPtr ep1 = ipc_new_ep(), ep2 = ipc_new_ep();
+    seL4_CPtr reply_a = ipc_new_reply(), reply_b = ipc_new_reply();
+    CHECK(ep1 && ep2 && reply_a && reply_b);
+    seL4_CPtr b1 = ipc_mint(ep1, ALL, 0x31), b2 = ipc_mint(ep2, ALL, 0x32);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(b1 && b2 && o);
+
+    for (int i = 0; i < 2; i++) {
+        opc[i][0] = op_send(seL4_SysCall, b1, 0x100 + i, 3 + i, 10 + i);
+        TRY(ipc_spawn_ops(&c[i], &sc[i], IPC_HI_PRIO, 0, opc[i], 1));
+        ipc_op_recv(o, seL4_SysRecv, ep1, reply_a);
+        ipc_run_op(o);
+        CHECK_MSG(o, 0x31, 0x100 + i, 3 + i, 10 + i);
+
+        ops_[i][0] = op_send(seL4_SysSend, b2, 0x200 + i, 6, 20 + i);
+        TRY(ipc_spawn_ops(&snd[i], &ss[i], IPC_HI_PRIO, 0, ops_[i], 1));
+        CHECK(sc[i].pc == 0 && ss[i].pc == 0);
+
+        if (i == 0) {
+            ipc_op_msg(o, seL4_SysNBSendRecv, ep2, 0x300, 8, 30);
+            o->x8 = reply_a;
+            o->x6 = reply_b;
+        } else {
+            ipc_op_msg(o, seL4_SysNBSendWait, ep2, 0x301, 8, 31);
+            o->x6 = reply_a;
+        }
+        ipc_run_op(o);
+        CHECK_EQ(sc[i].pc, 1);
+        CHECK_MSG(opc[i][0], 0, 0x300 + i, 8, 30 + i);
+        CHECK_MSG(o, 0x32, 0x200 + i, 6, 20 + i);
+        CHECK_EQ(ss[i].pc, 1);
+    }
+}
+
+/* NBSendWait (x6 = send destination, x0 = source): non-blocking send, then Wait. */
+IPC_TEST(ipc_nbsendwait)
+{
+    static struct thread r, snd, r2, t, t2;
+    static struct ipc_script sr, ss, sr2, st, st2;
+    static struct ipc_op *opr[1], *ops_[1], *opr2[2], *opt[1], *opt2[1];
+    struct fault_ep f;
+    seL4_CPtr ep1 = ipc_new_ep(), ep2 = ipc_new_ep(), reply_r = ipc_new_reply();
+    CHECK(ep1 && ep2 && reply_r);
+    seL4_CPtr b1 = ipc_mint(ep1, ALL, 0x41), b2 = ipc_mint(ep2, ALL, 0x42);
+    CHECK(b1 && b2);
+    TRY(fault_ep_create(&f));
+
+    opr[0] = op_recv(seL4_SysRecv, ep1, reply_r);
+    TRY(ipc_spawn_ops(&r, &sr, IPC_HI_PRIO, 0, opr, 1));
+    ops_[0] = op_send(seL4_SysSend, b2, 0x42a, 12, 1);
+    TRY(ipc_spawn_ops(&snd, &ss, IPC_HI_PRIO, 0, ops_, 1));
+    struct ipc_op *o = op_nbsendwait(b1, ep2, 0x41a, 10, 2);
+    CHECK(o != NULL);
+    ipc_run_op(o);
+    CHECK_EQ(sr.pc, 1);
+    CHECK_MSG(opr[0], 0x41, 0x41a, 10, 2);
+    CHECK_MSG(o, 0x42, 0x42a, 12, 1);
+    CHECK_EQ(ss.pc, 1);
+
+    /* A child whose Wait blocks; its send phase reaches a receiver waiting with Wait. */
+    opr2[0] = op_recv(seL4_SysWait, ep1, 0);
+    opr2[1] = op_recv(seL4_SysWait, ep1, 0);
+    TRY(ipc_spawn_ops(&r2, &sr2, IPC_HI_PRIO, 0, opr2, 2));
+    opt[0] = op_nbsendwait(b1, ep2, 0x41b, 0, 3);
+    TRY(ipc_spawn_ops(&t, &st, IPC_HI_PRIO, 0, opt, 1));
+    CHECK_EQ(sr2.pc, 1);
+    CHECK_MSG(opr2[0], 0x41, 0x41b, 0, 3);
+    CHECK_EQ(st.pc, 0);
+    o = op_send(seL4_SysSend, b2, 0x42b, 120, 4);
+    CHECK(o != NULL);
+    ipc_run_op(o);
+    CHECK_EQ(st.pc, 1);
+    CHECK_MSG(opt[0], 0x42, 0x42b, 120, 4);
+
+    /* An unresolvable x6: no fault, the Wait still happens. */
+    opt2[0] = op_nbsendwait(BOGUS_CPTR, ep2, 0x41c, 1, 5);
+    TRY(ipc_spawn_ops(&t2, &st2, IPC_HI_PRIO, f.badged, opt2, 1));
+    CHECK_EQ(st2.pc, 0);
+    seL4_MessageInfo_t info;
+    CHECK_EQ(fault_poll(&f, &info, 1), 1);
+    CHECK_EQ(sr2.pc, 1); /* and nothing was sent */
+    o = op_send(seL4_SysSend, b2, 0x42c, 2, 6);
+    CHECK(o != NULL);
+    ipc_run_op(o);
+    CHECK_EQ(st2.pc, 1);
+    CHECK_MSG(opt2[0], 0x42, 0x42c, 2, 6);
+}
+
+/* ---- Call without a reply path ---------------------------------------------------------------- */
+
+/*
+ * ABI (a) Wait: a Call received without a reply object leaves the caller Inactive once
+ * the message is delivered. It is off the endpoint queue, does not return, and a
+ * TCB_Resume restarts its Call.
+ */
+IPC_TEST(ipc_call_to_wait_leaves_caller_inactive)
+{
+    static struct thread c, w, c2;
+    static struct ipc_script sc, sw, sc2;
+    static struct ipc_op *opc[1], *opw[1], *opc2[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply();
+    CHECK(ep && reply);
+    seL4_CPtr b = ipc_mint(ep, ALL, 0x51);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(b && o);
+
+    /* The caller waits first; the root takes the call with Wait. */
+    opc[0] = op_send(seL4_SysCall, b, 0x10, 5, 1);
+    TRY(ipc_spawn_ops(&c, &sc, IPC_HI_PRIO, 0, opc, 1));
+    ipc_op_recv(o, seL4_SysWait, ep, 0);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x51, 0x10, 5, 1);
+    CHECK_EQ(sc.pc, 0);
+    ipc_op_recv(o, seL4_SysNBRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+    CHECK_INVARIANTS();
+    CHECK_OK(seL4_TCB_Resume(c.tcb));
+    CHECK_EQ(sc.pc, 0);
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x51, 0x10, 5, 1);
+    ipc_op_msg(o, seL4_SysSend, reply, 0x20, 2, 3);
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 1);
+    CHECK_MSG(opc[0], 0, 0x20, 2, 3);
+
+    /* The receiver waits first (in Wait); the call meets it. */
+    opw[0] = op_recv(seL4_SysWait, ep, 0);
+    TRY(ipc_spawn_ops(&w, &sw, IPC_HI_PRIO, 0, opw, 1));
+    opc2[0] = op_send(seL4_SysCall, b, 0x40, 8, 4);
+    TRY(ipc_spawn_ops(&c2, &sc2, IPC_HI_PRIO, 0, opc2, 1));
+    CHECK_EQ(sw.pc, 1);
+    CHECK_MSG(opw[0], 0x51, 0x40, 8, 4);
+    CHECK_EQ(sc2.pc, 0);
+    ipc_op_recv(o, seL4_SysNBRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+    CHECK_OK(seL4_TCB_Resume(c2.tcb));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x51, 0x40, 8, 4);
+    ipc_op_msg(o, seL4_SysSend, reply, 0x50, 1, 5);
+    ipc_run_op(o);
+    CHECK_EQ(sc2.pc, 1);
+    CHECK_MSG(opc2[0], 0, 0x50, 1, 5);
+}
+
+/* ---- IPC buffers ------------------------------------------------------------------------------ */
+
+/* Create a child whose IPC buffer is removed (ro = false) or given through a read-only
+ * copy of its frame cap (ro = true). */
+static int create_buffer_variant(struct thread *t, bool ro)
+{
+    TRY_R(ipc_create(t, IPC_HI_PRIO, 0), -1);
+    seL4_Error e;
+    if (ro) {
+        seL4_CPtr frame = cap_copy(t->ipc_frame, seL4_CanRead);
+        if (!frame)
+            return -1;
+        e = seL4_TCB_SetIPCBuffer(t->tcb, t->ipc_vaddr, frame);
+    } else {
+        e = seL4_TCB_SetIPCBuffer(t->tcb, 0, t->ipc_frame);
+    }
+    if (e != seL4_NoError)
+        FAIL_R(-1, "TCB_SetIPCBuffer: %s", err_name(e));
+    return 0;
+}
+
+/*
+ * ABI (b): without an IPC buffer only MR0..MR3 travel and the received length says so.
+ * A receiver needs a read-write buffer frame cap; a sender's read-only one is enough.
+ */
+IPC_TEST(ipc_without_ipc_buffer)
+{
+    static struct thread s1, s2, r1, r2, c1;
+    static struct ipc_script ss1, ss2, sr1, sr2, sc1;
+    static struct ipc_op *ops1[2], *ops2[1], *opr1[1], *opr2[1], *opc1[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply();
+    seL4_CPtr reply_r1 = ipc_new_reply(), reply_r2 = ipc_new_reply();
+    CHECK(ep && reply && reply_r1 && reply_r2);
+    seL4_CPtr b = ipc_mint(ep, ALL, 0x61);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(b && o);
+
+    /* Sender without a buffer: MR4.. (written to its former buffer page) do not travel. */
+    ops1[0] = op_send(seL4_SysSend, b, 0x50, 10, 1);
+    ops1[1] = op_send(seL4_SysSend, b, 0x51, 3, 2);
+    CHECK(ops1[0] && ops1[1]);
+    TRY(create_buffer_variant(&s1, false));
+    ss1 = (struct ipc_script){.ops = ops1, .nops = 2};
+    TRY(ipc_start(&s1, &ss1));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x61, 0x50, 4, 1);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x61, 0x51, 3, 2);
+
+    /* Sender with a read-only buffer cap: everything travels. */
+    ops2[0] = op_send(seL4_SysSend, b, 0x52, 120, 3);
+    CHECK(ops2[0] != NULL);
+    TRY(create_buffer_variant(&s2, true));
+    ss2 = (struct ipc_script){.ops = ops2, .nops = 1};
+    TRY(ipc_start(&s2, &ss2));
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x61, 0x52, 120, 3);
+
+    /* Receivers without a buffer, or with a read-only one: MR0..MR3 only. */
+    opr1[0] = op_recv(seL4_SysRecv, ep, reply_r1);
+    opr2[0] = op_recv(seL4_SysRecv, ep, reply_r2);
+    CHECK(opr1[0] && opr2[0]);
+    TRY(create_buffer_variant(&r1, false));
+    sr1 = (struct ipc_script){.ops = opr1, .nops = 1};
+    TRY(ipc_start(&r1, &sr1));
+    TRY(create_buffer_variant(&r2, true));
+    sr2 = (struct ipc_script){.ops = opr2, .nops = 1};
+    TRY(ipc_start(&r2, &sr2));
+    ipc_op_msg(o, seL4_SysSend, b, 0x53, 10, 4);
+    ipc_run_op(o);
+    CHECK_EQ(sr1.pc, 1);
+    CHECK_MSG(opr1[0], 0x61, 0x53, 4, 4);
+    ipc_op_msg(o, seL4_SysSend, b, 0x54, 120, 5);
+    ipc_run_op(o);
+    CHECK_EQ(sr2.pc, 1);
+    CHECK_MSG(opr2[0], 0x61, 0x54, 4, 5);
+
+    /* A caller without a buffer gets four words of a longer reply. */
+    opc1[0] = op_send(seL4_SysCall, b, 0x55, 2, 6);
+    CHECK(opc1[0] != NULL);
+    TRY(create_buffer_variant(&c1, false));
+    sc1 = (struct ipc_script){.ops = opc1, .nops = 1};
+    TRY(ipc_start(&c1, &sc1));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x61, 0x55, 2, 6);
+    ipc_op_msg(o, seL4_SysSend, reply, 0x56, 9, 7);
+    ipc_run_op(o);
+    CHECK_EQ(sc1.pc, 1);
+    CHECK_MSG(opc1[0], 0, 0x56, 4, 7);
+}
+
+/* ---- message info word ---------------------------------------------------------------------- */
+
+/*
+ * ABI (b): the receiver's msginfo has the sender's label (all 52 bits) and the copied
+ * length; capsUnwrapped and extraCaps are the kernel's (a sender's capsUnwrapped bits
+ * are ignored, extra caps over a cap without Grant are not transferred).
+ */
+IPC_TEST(ipc_msginfo_fields)
+{
+    static struct thread r;
+    static struct ipc_script sr;
+    static struct ipc_op *opr[4];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply();
+    CHECK(ep && reply);
+    seL4_CPtr b = ipc_mint(ep, ALL, 0x71), nogrant = ipc_mint(ep, R_W | R_R | R_GR, 0x72);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(b && nogrant && o);
+    for (int i = 0; i < 4; i++)
+        CHECK((opr[i] = op_recv(seL4_SysRecv, ep, reply)) != NULL);
+    TRY(ipc_spawn_ops(&r, &sr, IPC_HI_PRIO, 0, opr, 4));
+
+    ipc_op_msg(o, seL4_SysSend, b, 0, 0, 1);
+    ipc_run_op(o);
+    CHECK_MSG(opr[0], 0x71, 0, 0, 1);
+
+    ipc_op_msg(o, seL4_SysSend, b, 0, 5, 2);
+    o->info_raw = true;
+    o->info_word = (IPC_LABEL_MASK << 12) | (7u << 9) | 5u;
+    ipc_run_op(o);
+    CHECK_MSG(opr[1], 0x71, IPC_LABEL_MASK, 5, 2);
+
+    /* Three extra caps (they must resolve: the lookup happens anyway) over no Grant. */
+    ipc_op_msg(o, seL4_SysSend, nogrant, 0x123, 6, 3);
+    o->ncaps = 3;
+    o->caps[0] = o->caps[1] = o->caps[2] = ep;
+    ipc_run_op(o);
+    CHECK_MSG(opr[2], 0x72, 0x123, 6, 3);
+
+    /* Length field above 120 (with capsUnwrapped bits set): 120 words. */
+    ipc_op_msg(o, seL4_SysSend, b, 0x456, 120, 4);
+    o->info_raw = true;
+    o->info_word = (0x456ull << 12) | (5u << 9) | 0x7fu;
+    ipc_run_op(o);
+    CHECK_MSG(opr[3], 0x71, 0x456, 120, 4);
+    CHECK_EQ(sr.pc, 4);
+}
+
+/* ---- rights ---------------------------------------------------------------------------------- */
+
+/*
+ * Sending needs Write: Call on an endpoint cap without it fails with InvalidCapability 0
+ * (Send/NBSend drop the error). Receiving needs Read, and Recv needs a Reply cap in x6:
+ * otherwise a CapFault in the receive phase (ABI (a)).
+ */
+IPC_TEST(ipc_endpoint_rights)
+{
+    static struct thread r, f1, f2, f3;
+    static struct ipc_script sr, sf1, sf2, sf3;
+    static struct ipc_op *opr[1], *opf1[1], *opf2[1], *opf3[1];
+    struct fault_ep f;
+    seL4_MessageInfo_t info;
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), reply_r = ipc_new_reply();
+    CHECK(ep && reply && reply_r);
+    seL4_CPtr nowrite = ipc_mint(ep, R_R | R_G | R_GR, 0x81);
+    seL4_CPtr noread = ipc_mint(ep, R_W | R_G | R_GR, 0x82);
+    seL4_CPtr good = ipc_mint(ep, ALL, 0x83);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(nowrite && noread && good && o);
+    TRY(fault_ep_create(&f));
+
+    ipc_op_msg(o, seL4_SysCall, nowrite, 0x1, 2, 1);
+    ipc_run_op(o);
+    CHECK_EQ(o->out[0], 0);
+    CHECK_EQ(op_label(o), seL4_InvalidCapability);
+    CHECK_EQ(op_len(o), 1);
+    CHECK_EQ(o->mr[0], 0);
+
+    opr[0] = op_recv(seL4_SysRecv, ep, reply_r);
+    TRY(ipc_spawn_ops(&r, &sr, IPC_HI_PRIO, 0, opr, 1));
+    ipc_op_msg(o, seL4_SysSend, nowrite, 0x2, 2, 2);
+    ipc_run_op(o);
+    ipc_op_msg(o, seL4_SysNBSend, nowrite, 0x3, 2, 3);
+    ipc_run_op(o);
+    CHECK_EQ(sr.pc, 0);
+    ipc_op_msg(o, seL4_SysSend, noread, 0x4, 2, 4); /* no Read is fine for sending */
+    ipc_run_op(o);
+    CHECK_EQ(sr.pc, 1);
+    CHECK_MSG(opr[0], 0x82, 0x4, 2, 4);
+
+    /* Recv / Wait on a cap without Read; Recv with an endpoint cap in x6. */
+    opf1[0] = op_recv(seL4_SysRecv, noread, reply);
+    opf2[0] = op_recv(seL4_SysWait, noread, 0);
+    opf3[0] = op_recv(seL4_SysRecv, good, good);
+    struct ipc_script *scripts[3] = {&sf1, &sf2, &sf3};
+    struct thread *threads[3] = {&f1, &f2, &f3};
+    struct ipc_op **opsv[3] = {opf1, opf2, opf3};
+    seL4_CPtr addr[3] = {noread, noread, good};
+    for (int i = 0; i < 3; i++) {
+        TRY(ipc_spawn_ops(threads[i], scripts[i], IPC_HI_PRIO, f.badged, opsv[i], 1));
+        TRY(fault_wait(&f, &info, 1));
+        CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+        CHECK_MR(seL4_CapFault_Addr, addr[i]);
+        CHECK_MR(seL4_CapFault_InRecvPhase, 1);
+        CHECK_EQ(scripts[i]->pc, 0);
+    }
+}

@@ -166,6 +166,9 @@ static inline seL4_Word cap_tag(seL4_CPtr slot) { return seL4_DebugCapIdentify(s
 /* SchedContext_Consumed in µs (resets the counter); ~0 on error. */
 seL4_Word ipc_consumed(seL4_CPtr sc);
 
+/* The kernel's invariant checker (Keel debug syscall) finds nothing wrong. */
+#define CHECK_INVARIANTS() CHECK_EQ(keel_DebugCheckInvariants(), 0)
+
 /* ---- test wrapper ------------------------------------------------------------------------ */
 
 void ipc_test_run(void (*body)(void));
