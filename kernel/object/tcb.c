@@ -18,28 +18,13 @@
 
 static tcb_t *debug_tcbs;
 
-#if defined(KEEL_HOST_TEST) && defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-/* Host unit tests may free objects' memory without destroying the objects. Forget a
- * list whose first TCB is gone rather than write into freed memory. */
-static void debug_list_check(void)
-{
-    if (debug_tcbs && __asan_address_is_poisoned(debug_tcbs))
-        debug_tcbs = NULL;
-}
-#else
-static void debug_list_check(void) {}
-#endif
-
 tcb_t *tcb_debug_list(void)
 {
-    debug_list_check();
     return debug_tcbs;
 }
 
 static void debug_link(tcb_t *t)
 {
-    debug_list_check();
     t->debug_prev = NULL;
     t->debug_next = debug_tcbs;
     if (debug_tcbs)

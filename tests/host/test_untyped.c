@@ -40,16 +40,31 @@ static int setup(void **state)
     return 0;
 }
 
+static cte_t *S(word_t i) { return &cs.slots[i]; }
+static status_t revoke(word_t slot);
+static status_t delete(word_t slot);
+
+/* Destroy every object the test made (a TCB, for one, leaves the kernel's list of
+ * threads only when it is finalised) before the host memory under them is freed. */
+static void destroy_objects(void)
+{
+    for (word_t i = 0; i < BIT(RADIX); i++)
+        if (i != ROOT && cap_type(S(i)->cap) == cap_untyped_cap)
+            assert_int_equal(revoke(i), OK);
+    for (word_t i = 0; i < BIT(RADIX); i++)
+        if (i != ROOT)
+            assert_int_equal(delete(i), OK);
+}
+
 static int teardown(void **state)
 {
     (void)state;
     fake_irq_pending = false;
+    destroy_objects();
     invariants_clear_roots();
     host_free_all();
     return 0;
 }
-
-static cte_t *S(word_t i) { return &cs.slots[i]; }
 static paddr_t ut_base(word_t slot) { return cap_paddr(S(slot)->cap); }
 static word_t watermark(word_t slot) { return untyped_free_index(S(slot)->cap); }
 static void assert_invariants(void) { assert_int_equal(check_invariants(), OK); }
