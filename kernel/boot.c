@@ -263,7 +263,9 @@ static void add_untyped(paddr_t p, word_t size_bits, bool device)
         kprintf("keel: boot: untyped list full; dropping [%lx, %lx)\n", p, p + BIT(size_bits));
         return;
     }
-    put_next_cap(untyped_cap_new(p, size_bits, device, 0));
+    /* RAM untypeds start with a full watermark: their memory is not known to be zero,
+     * so the first Retype resets (clears) them, preemptibly. */
+    put_next_cap(untyped_cap_new(p, size_bits, device, device ? 0 : BIT(size_bits)));
     bootinfo->untyped_list[n] = (untyped_desc_t){ .paddr = p, .size_bits = size_bits, .is_device = device };
     bootinfo->untyped.end = next_free_slot;
 }
