@@ -40,10 +40,29 @@ static int setup(void **state)
     return 0;
 }
 
+/* The tests leave broken links behind on purpose: undo them in every TCB, then finalise
+ * the TCBs (which takes them off the kernel's list of threads) before their memory goes. */
+static void destroy_threads(void)
+{
+    tcb_t *t;
+
+    while ((t = tcb_debug_list()) != NULL) {
+        t->state = ThreadState_Inactive;
+        t->sc = NULL;
+        t->yield_to = NULL;
+        t->reply = NULL;
+        t->bound_notification = NULL;
+        t->ep_next = t->ep_prev = NULL;
+        t->in_ready_queue = t->in_release_queue = false;
+        tcb_finalise(t);
+    }
+}
+
 static int teardown(void **state)
 {
     (void)state;
     invariants_check_entry_state(false);
+    destroy_threads();
     invariants_clear_roots();
     host_free_all();
     return 0;
