@@ -766,3 +766,388 @@ IPC_TEST(ipc_endpoint_rights)
         CHECK_EQ(scripts[i]->pc, 0);
     }
 }
+
+/* ---- capability transfer ------------------------------------------------------------------- */
+
+/* A child that receives `n` messages with Recv on ep into slot `slot` of the root CNode. */
+static int spawn_cap_receiver(struct thread *t, struct ipc_script *s, struct ipc_op **ops,
+                              unsigned n, seL4_CPtr ep, seL4_CPtr reply, seL4_CPtr cnode,
+                              seL4_CPtr index, seL4_Word depth)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (!(ops[i] = op_recv(seL4_SysRecv, ep, reply)))
+            return -1;
+    *s = (struct ipc_script){.ops = ops, .nops = n, .set_recv_path = true,
+                             .recv_cnode = cnode, .recv_index = index, .recv_depth = depth};
+    return ipc_spawn(t, s, IPC_HI_PRIO, 0);
+}
+
+static void set_caps(struct ipc_op *o, seL4_Word n, seL4_CPtr c0, seL4_CPtr c1, seL4_CPtr c2)
+{
+    o->ncaps = n;
+    o->caps[0] = c0;
+    o->caps[1] = c1;
+    o->caps[2] = c2;
+}
+
+/* The badge a notification cap carries: signal through it, poll the notification. */
+static int ntfn_badge_of(seL4_CPtr cap, seL4_CPtr ntfn, seL4_Word *badge)
+{
+    seL4_Signal(cap);
+    seL4_Poll(ntfn, badge);
+    return 0;
+}
+
+/*
+ * ABI (b): over an endpoint cap with Grant, an extra cap is copied into the receiver's
+ * receive slot (a CDT child of the sender's cap, badge kept); the receiver's
+ * caps_or_badges word for it is not written. Without Grant nothing is transferred and
+ * the message still arrives.
+ */
+IPC_TEST(ipc_cap_transfer_grant)
+{
+    static struct thread r;
+    static struct ipc_script sr;
+    static struct ipc_op *opr[3];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), n = ipc_new_ntfn();
+    CHECK(ep && reply && n);
+    seL4_CPtr grant = ipc_mint(ep, ALL, 0x91), nogrant = ipc_mint(ep, R_W | R_R | R_GR, 0x92);
+    seL4_CPtr nb = ipc_mint(n, R_W | R_R, 0xbadbad), slot = alloc_slot();
+    struct ipc_op *o = ipc_op_new();
+    CHECK(grant && nogrant && nb && slot && o);
+    TRY(spawn_cap_receiver(&r, &sr, opr, 3, ep, reply, seL4_CapInitThreadCNode, slot, 64));
+
+    ipc_op_msg(o, seL4_SysSend, nogrant, 0x1, 3, 1);
+    set_caps(o, 1, nb, 0, 0);
+    ipc_run_op(o);
+    CHECK_MSG_CAPS(opr[0], 0x92, 0x1, 3, 1, 0, 0);
+    CHECK_EQ(cap_tag(slot), cap_null_cap);
+
+    ipc_op_msg(o, seL4_SysSend, grant, 0x2, 4, 2);
+    set_caps(o, 1, nb, 0, 0);
+    ipc_run_op(o);
+    CHECK_MSG_CAPS(opr[1], 0x91, 0x2, 4, 2, 1, 0);
+    CHECK_EQ(opr[1]->cb[0], IPC_CB_POISON(0));
+    CHECK_EQ(cap_tag(slot), cap_notification_cap);
+    seL4_Word badge = 0;
+    TRY(ntfn_badge_of(slot, n, &badge));
+    CHECK_EQ(badge, 0xbadbad);
+    CHECK_INVARIANTS();
+    /* A child of the sent cap: revoking that removes it. */
+    CHECK_OK(seL4_CNode_Revoke(seL4_CapInitThreadCNode, nb, 64));
+    CHECK_EQ(cap_tag(slot), cap_null_cap);
+
+    /* The receive slot is free again: the next cap lands there. */
+    ipc_op_msg(o, seL4_SysSend, grant, 0x3, 0, 3);
+    set_caps(o, 1, nb, 0, 0);
+    ipc_run_op(o);
+    CHECK_MSG_CAPS(opr[2], 0x91, 0x3, 0, 3, 1, 0);
+    CHECK_EQ(cap_tag(slot), cap_notification_cap);
+}
+
+/*
+ * The receive slot (receiveCNode at depth 64, then receiveIndex/receiveDepth): caps go
+ * into another CNode; a missing, occupied or unresolvable slot means no cap is
+ * transferred (extraCaps 0) while the message is delivered.
+ */
+IPC_TEST(ipc_cap_transfer_receive_slot)
+{
+    static struct thread r[5];
+    static struct ipc_script sr[5];
+    static struct ipc_op *opr[5][1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), n = ipc_new_ntfn();
+    seL4_CPtr cnode = alloc_object(seL4_CapTableObject, 4);
+    CHECK(ep && reply && n && cnode);
+    seL4_CPtr grant = ipc_mint(ep, ALL, 0xa1), nb = ipc_mint(n, R_W | R_R, 0x5), full = alloc_slot();
+    seL4_CPtr out = alloc_slot();
+    struct ipc_op *o = ipc_op_new();
+    CHECK(grant && nb && full && out && o);
+    CHECK_OK(seL4_CNode_Copy(seL4_CapInitThreadCNode, full, 64, seL4_CapInitThreadCNode, n, 64,
+                             seL4_AllRights));
+
+    const struct {
+        seL4_CPtr cnode, index;
+        seL4_Word depth, want_caps;
+    } cases[5] = {
+        {cnode, 5, 4, 1},                       /* slot 5 of a 16-slot CNode */
+        {0, 0, 0, 0},                           /* no receive CNode (null cap) */
+        {seL4_CapInitThreadCNode, full, 64, 0}, /* occupied */
+        {cnode, 5, 3, 0},                       /* depth does not match the CNode */
+        {ep, 5, 4, 0},                          /* receiveCNode is not a CNode */
+    };
+    for (int i = 0; i < 5; i++) {
+        TRY(spawn_cap_receiver(&r[i], &sr[i], opr[i], 1, ep, reply, cases[i].cnode,
+                               cases[i].index, cases[i].depth));
+        ipc_op_msg(o, seL4_SysSend, grant, 0x10 + i, 5, i);
+        set_caps(o, 1, nb, 0, 0);
+        ipc_run_op(o);
+        CHECK_EQ(sr[i].pc, 1);
+        CHECK_MSG_CAPS(opr[i][0], 0xa1, 0x10 + i, 5, i, cases[i].want_caps, 0);
+        if (i == 0) {
+            /* Move it out to the root CNode to look at it. */
+            CHECK_OK(seL4_CNode_Move(seL4_CapInitThreadCNode, out, 64, cnode, 5, 4));
+            CHECK_EQ(cap_tag(out), cap_notification_cap);
+            seL4_Word badge = 0;
+            TRY(ntfn_badge_of(out, n, &badge));
+            CHECK_EQ(badge, 0x5);
+        }
+        thread_destroy(&r[i]);
+    }
+    CHECK_EQ(cap_tag(full), cap_notification_cap);
+}
+
+/*
+ * ABI (b) unwrapping: an extra cap to the very endpoint of the IPC is not copied; its
+ * badge goes to caps_or_badges[i] and bit i of capsUnwrapped is set. Only one cap is
+ * copied per message; processing stops at the first cap that cannot be handed over.
+ */
+IPC_TEST(ipc_cap_transfer_unwrap)
+{
+    static struct thread r;
+    static struct ipc_script sr;
+    static struct ipc_op *opr[8];
+    seL4_CPtr ep = ipc_new_ep(), ep2 = ipc_new_ep(), reply = ipc_new_reply();
+    seL4_CPtr n = ipc_new_ntfn(), n2 = ipc_new_ntfn();
+    CHECK(ep && ep2 && reply && n && n2);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x99);
+    seL4_CPtr ea = ipc_mint(ep, ALL, 0xa1a1a1a1a1a1a1a1ull), eb = ipc_mint(ep, R_W, 0xb2);
+    seL4_CPtr other = ipc_mint(ep2, ALL, 0xc3), nb = ipc_mint(n, R_W | R_R, 0x7);
+    seL4_CPtr nb2 = ipc_mint(n2, R_W | R_R, 0x8), slot = alloc_slot();
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && ea && eb && other && nb && nb2 && slot && o);
+    TRY(spawn_cap_receiver(&r, &sr, opr, 8, ep, reply, seL4_CapInitThreadCNode, slot, 64));
+
+    const struct {
+        seL4_Word n;
+        seL4_CPtr caps[3];
+        seL4_Word want_caps, want_unwrapped;
+        seL4_Word badges[3]; /* expected caps_or_badges (poison where untouched) */
+        seL4_Word slot_tag;
+    } cases[8] = {
+        {1, {ea}, 1, 0x1, {0xa1a1a1a1a1a1a1a1ull, IPC_CB_POISON(1), IPC_CB_POISON(2)}, cap_null_cap},
+        /* the unbadged original (badge 0); a cap to it without Read or Grant */
+        {2, {ep, eb}, 2, 0x3, {0, 0xb2, IPC_CB_POISON(2)}, cap_null_cap},
+        {3, {ea, nb, eb}, 3, 0x5, {0xa1a1a1a1a1a1a1a1ull, IPC_CB_POISON(1), 0xb2}, cap_notification_cap},
+        /* a second cap to copy finds no slot: stop there */
+        {3, {nb, nb2, ea}, 1, 0x0, {IPC_CB_POISON(0), IPC_CB_POISON(1), IPC_CB_POISON(2)}, cap_notification_cap},
+        /* unwrapping goes on after the slot was used */
+        {2, {nb, ea}, 2, 0x2, {IPC_CB_POISON(0), 0xa1a1a1a1a1a1a1a1ull, IPC_CB_POISON(2)}, cap_notification_cap},
+        /* a cap to another endpoint is copied */
+        {1, {other}, 1, 0x0, {IPC_CB_POISON(0), IPC_CB_POISON(1), IPC_CB_POISON(2)}, cap_endpoint_cap},
+        /* IRQControl cannot be copied: nothing at all */
+        {2, {seL4_CapIRQControl, ea}, 0, 0x0, {IPC_CB_POISON(0), IPC_CB_POISON(1), IPC_CB_POISON(2)}, cap_null_cap},
+        {2, {ea, seL4_CapIRQControl}, 1, 0x1, {0xa1a1a1a1a1a1a1a1ull, IPC_CB_POISON(1), IPC_CB_POISON(2)}, cap_null_cap},
+    };
+    for (int i = 0; i < 8; i++) {
+        ipc_op_msg(o, seL4_SysSend, via, 0x20 + i, 2, i);
+        set_caps(o, cases[i].n, cases[i].caps[0], cases[i].caps[1], cases[i].caps[2]);
+        ipc_run_op(o);
+        CHECK_EQ(sr.pc, i + 1);
+        CHECK_MSG_CAPS(opr[i], 0x99, 0x20 + i, 2, i, cases[i].want_caps, cases[i].want_unwrapped);
+        for (int k = 0; k < 3; k++)
+            CHECK_EQ(opr[i]->cb[k], cases[i].badges[k]);
+        CHECK_EQ(cap_tag(slot), cases[i].slot_tag);
+        cap_delete(slot);
+    }
+}
+
+/*
+ * The sender-waiting path: a blocked sender's caps are looked up again when a receiver
+ * takes the message (here the root, with its own receive slot). A cap deleted meanwhile
+ * is simply not transferred.
+ */
+IPC_TEST(ipc_cap_transfer_from_waiting_sender)
+{
+    static struct thread s;
+    static struct ipc_script ss;
+    static struct ipc_op *ops[3];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), n = ipc_new_ntfn();
+    CHECK(ep && reply && n);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x55), ea = ipc_mint(ep, ALL, 0xea);
+    seL4_CPtr nb = ipc_mint(n, R_W | R_R, 0x9), gone = ipc_mint(n, R_W | R_R, 0xa);
+    seL4_CPtr slot = alloc_slot();
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && ea && nb && gone && slot && o);
+    for (int i = 0; i < 3; i++)
+        CHECK((ops[i] = op_send(seL4_SysSend, via, 0x30 + i, 6, i)) != NULL);
+    set_caps(ops[0], 2, nb, ea, 0);
+    set_caps(ops[1], 1, gone, 0, 0);
+    set_caps(ops[2], 2, ea, nb, 0);
+    TRY(ipc_spawn_ops(&s, &ss, IPC_HI_PRIO, 0, ops, 3));
+    seL4_SetCapReceivePath(seL4_CapInitThreadCNode, slot, 64);
+
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG_CAPS(o, 0x55, 0x30, 6, 0, 2, 0x2);
+    CHECK_EQ(o->cb[1], 0xea);
+    CHECK_EQ(cap_tag(slot), cap_notification_cap);
+    cap_delete(slot);
+
+    /* The second message is queued now; delete its cap before taking it. */
+    CHECK_EQ(ss.pc, 1);
+    cap_delete(gone);
+    ipc_run_op(o);
+    CHECK_MSG_CAPS(o, 0x55, 0x31, 6, 1, 0, 0);
+    CHECK_EQ(cap_tag(slot), cap_null_cap);
+
+    ipc_run_op(o);
+    CHECK_MSG_CAPS(o, 0x55, 0x32, 6, 2, 2, 0x1);
+    CHECK_EQ(o->cb[0], 0xea);
+    CHECK_EQ(cap_tag(slot), cap_notification_cap);
+}
+
+/*
+ * ABI (a): an extra cap that does not resolve makes a blocking Send or Call raise a
+ * CapFault on the sender (even over a cap without Grant), and nothing is sent; NBSend
+ * drops the message silently.
+ */
+IPC_TEST(ipc_cap_transfer_unresolvable_extra_cap)
+{
+    static struct thread r, c[3];
+    static struct ipc_script sr, sc[3];
+    static struct ipc_op *opr[2], *opc[3][1];
+    struct fault_ep f;
+    seL4_MessageInfo_t info;
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), slot = alloc_slot();
+    CHECK(ep && reply && slot);
+    seL4_CPtr grant = ipc_mint(ep, ALL, 0x61), nogrant = ipc_mint(ep, R_W | R_R, 0x62);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(grant && nogrant && o);
+    TRY(fault_ep_create(&f));
+    TRY(spawn_cap_receiver(&r, &sr, opr, 2, ep, reply, seL4_CapInitThreadCNode, slot, 64));
+
+    const seL4_Word sys[3] = {seL4_SysSend, seL4_SysCall, seL4_SysSend};
+    const seL4_CPtr via[3] = {grant, grant, nogrant};
+    for (int i = 0; i < 3; i++) {
+        opc[i][0] = op_send(sys[i], via[i], 0x40 + i, 3, i);
+        CHECK(opc[i][0] != NULL);
+        set_caps(opc[i][0], 2, ep, BOGUS_CPTR + (seL4_Word)i, 0);
+        TRY(ipc_spawn_ops(&c[i], &sc[i], IPC_HI_PRIO, f.badged, opc[i], 1));
+        TRY(fault_wait(&f, &info, 1));
+        CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+        CHECK_MR(seL4_CapFault_Addr, BOGUS_CPTR + (seL4_Word)i);
+        CHECK_MR(seL4_CapFault_InRecvPhase, 0);
+        CHECK_EQ(sr.pc, 0);
+        thread_destroy(&c[i]);
+    }
+
+    ipc_op_msg(o, seL4_SysNBSend, grant, 0x50, 3, 10);
+    set_caps(o, 1, BOGUS_CPTR, 0, 0);
+    ipc_run_op(o);
+    CHECK_EQ(sr.pc, 0);
+    ipc_op_msg(o, seL4_SysSend, grant, 0x51, 3, 11);
+    ipc_run_op(o);
+    CHECK_EQ(sr.pc, 1);
+    CHECK_MSG(opr[0], 0x61, 0x51, 3, 11);
+}
+
+/*
+ * Caps in replies: they travel if the reply cap has Grant (a new Reply cap has it; a
+ * copy without Grant does not carry caps). No unwrapping in replies: a cap to the
+ * endpoint the Call came through is copied.
+ */
+IPC_TEST(ipc_cap_transfer_in_reply)
+{
+    static struct thread c[3];
+    static struct ipc_script sc[3];
+    static struct ipc_op *opc[3][1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), n = ipc_new_ntfn();
+    CHECK(ep && reply && n);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x71), nb = ipc_mint(n, R_W | R_R, 0xd);
+    seL4_CPtr reply_ng = cap_copy(reply, RIGHTS(R_W | R_R | R_GR));
+    seL4_CPtr slots[3] = {alloc_slot(), alloc_slot(), alloc_slot()};
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && nb && reply_ng && slots[0] && slots[1] && slots[2] && o);
+
+    const struct {
+        seL4_CPtr reply_cap, cap;
+        seL4_Word want_caps, tag;
+    } cases[3] = {
+        {reply, nb, 1, cap_notification_cap},
+        {reply_ng, nb, 0, cap_null_cap},
+        {reply, via, 1, cap_endpoint_cap},
+    };
+    for (int i = 0; i < 3; i++) {
+        opc[i][0] = op_send(seL4_SysCall, via, 0x80 + i, 1, i);
+        CHECK(opc[i][0] != NULL);
+        sc[i] = (struct ipc_script){.ops = opc[i], .nops = 1, .set_recv_path = true,
+                                    .recv_cnode = seL4_CapInitThreadCNode,
+                                    .recv_index = slots[i], .recv_depth = 64};
+        TRY(ipc_spawn(&c[i], &sc[i], IPC_HI_PRIO, 0));
+        /* Receiving works through either reply cap. */
+        ipc_op_recv(o, seL4_SysRecv, ep, i == 1 ? reply_ng : reply);
+        ipc_run_op(o);
+        CHECK_MSG(o, 0x71, 0x80 + i, 1, i);
+        ipc_op_msg(o, seL4_SysSend, cases[i].reply_cap, 0x90 + i, 2, 10 + i);
+        set_caps(o, 1, cases[i].cap, 0, 0);
+        ipc_run_op(o);
+        CHECK_EQ(sc[i].pc, 1);
+        CHECK_MSG_CAPS(opc[i][0], 0, 0x90 + i, 2, 10 + i, cases[i].want_caps, 0);
+        CHECK_EQ(cap_tag(slots[i]), cases[i].tag);
+    }
+}
+
+/*
+ * The reply path of a Call needs Grant or GrantReply on the caller's endpoint cap
+ * (ABI (a)). GrantReply alone: the reply arrives (and may carry caps: the reply cap has
+ * Grant) but the call's own caps are not transferred. Neither: the caller is left
+ * Inactive and the reply object stays unused.
+ */
+IPC_TEST(ipc_grant_reply_rights)
+{
+    static struct thread c[3];
+    static struct ipc_script sc[3];
+    static struct ipc_op *opc[3][1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), n = ipc_new_ntfn();
+    CHECK(ep && reply && n);
+    seL4_CPtr nb = ipc_mint(n, R_W | R_R, 0xe), root_slot = alloc_slot();
+    seL4_CPtr slots[3] = {alloc_slot(), alloc_slot(), alloc_slot()};
+    struct ipc_op *o = ipc_op_new();
+    CHECK(nb && root_slot && slots[0] && slots[1] && slots[2] && o);
+    seL4_SetCapReceivePath(seL4_CapInitThreadCNode, root_slot, 64);
+
+    const struct {
+        seL4_Word rights;
+        seL4_Word call_caps; /* caps of the call the root receives */
+        bool replied;
+    } cases[3] = {
+        {R_W | R_GR, 0, true},
+        {R_W | R_G, 1, true},
+        {R_W | R_R, 0, false},
+    };
+    for (int i = 0; i < 3; i++) {
+        seL4_CPtr via = ipc_mint(ep, cases[i].rights, 0x100 + i);
+        CHECK(via != 0);
+        opc[i][0] = op_send(seL4_SysCall, via, 0xa0 + i, 2, i);
+        CHECK(opc[i][0] != NULL);
+        set_caps(opc[i][0], 1, nb, 0, 0);
+        sc[i] = (struct ipc_script){.ops = opc[i], .nops = 1, .set_recv_path = true,
+                                    .recv_cnode = seL4_CapInitThreadCNode,
+                                    .recv_index = slots[i], .recv_depth = 64};
+        TRY(ipc_spawn(&c[i], &sc[i], IPC_HI_PRIO, 0));
+        ipc_op_recv(o, seL4_SysRecv, ep, reply);
+        ipc_run_op(o);
+        CHECK_MSG_CAPS(o, 0x100 + i, 0xa0 + i, 2, i, cases[i].call_caps, 0);
+        CHECK_EQ(cap_tag(root_slot), cases[i].call_caps ? cap_notification_cap : cap_null_cap);
+        cap_delete(root_slot);
+
+        ipc_op_msg(o, seL4_SysSend, reply, 0xb0 + i, 3, 10 + i);
+        set_caps(o, 1, nb, 0, 0);
+        ipc_run_op(o);
+        CHECK_REGS_KEPT(o);
+        if (cases[i].replied) {
+            CHECK_EQ(sc[i].pc, 1);
+            CHECK_MSG_CAPS(opc[i][0], 0, 0xb0 + i, 3, 10 + i, 1, 0);
+            CHECK_EQ(cap_tag(slots[i]), cap_notification_cap);
+        } else {
+            CHECK_EQ(sc[i].pc, 0);
+            CHECK_EQ(cap_tag(slots[i]), cap_null_cap);
+            /* Nobody waits on the reply object: Call on it is an empty success. */
+            ipc_op_msg(o, seL4_SysCall, reply, 0xc0, 2, 20);
+            ipc_run_op(o);
+            CHECK_EQ(o->out[0], 0);
+            CHECK_EQ(o->out[1], 0);
+            CHECK_EQ(sc[i].pc, 0);
+        }
+    }
+}

@@ -329,6 +329,7 @@ void ipc_test_run(void (*body)(void))
         FAIL("lowering the root task's priority: %s", err_name(e));
     body();
     thread_destroy_all();
+    seL4_SetCapReceivePath(0, 0, 0);
     e = seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, seL4_MaxPrio);
     if (keel_DebugCheckInvariants() != 0)
         FAIL("the kernel's invariant check failed after the test");

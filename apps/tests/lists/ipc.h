@@ -13,4 +13,12 @@
     X(ipc_call_to_wait_leaves_caller_inactive)        \
     X(ipc_without_ipc_buffer)                         \
     X(ipc_msginfo_fields)                             \
-    X(ipc_endpoint_rights)
+    X(ipc_endpoint_rights)                            \
+    /* ipc_tests.c: capability transfer */           \
+    X(ipc_cap_transfer_grant)                         \
+    X(ipc_cap_transfer_receive_slot)                  \
+    X(ipc_cap_transfer_unwrap)                        \
+    X(ipc_cap_transfer_from_waiting_sender)           \
+    X(ipc_cap_transfer_unresolvable_extra_cap)        \
+    X(ipc_cap_transfer_in_reply)                      \
+    X(ipc_grant_reply_rights)
