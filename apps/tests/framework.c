@@ -488,8 +488,8 @@ static uintptr_t tls_setup(int idx, seL4_Word ipc_vaddr)
     return tp;
 }
 
-int thread_create(struct thread *t, seL4_CPtr cspace, seL4_Word cspace_data,
-                  seL4_CPtr fault_ep, seL4_Word prio)
+static int thread_create_common(struct thread *t, seL4_CPtr cspace, seL4_Word cspace_data,
+                                struct vspace_env *e, seL4_CPtr fault_ep, seL4_Word prio)
 {
     int idx = -1;
     for (int i = 0; i < TEST_MAX_THREADS; i++) {
@@ -514,6 +514,11 @@ int thread_create(struct thread *t, seL4_CPtr cspace, seL4_Word cspace_data,
     t->ipc_frame = pool_ipc_frame[idx];
     t->stack_base = (uintptr_t)thread_stacks[idx];
     t->stack_top = t->stack_base + TEST_THREAD_STACK_SIZE;
+    seL4_CPtr vspace = seL4_CapInitThreadVSpace;
+    if (e) {
+        TRY_R(vspace_env_map_ipc_buffer(e, t), -1);
+        vspace = e->vspace;
+    }
 
     t->tcb = alloc_object(seL4_TCBObject, 0);
     if (!t->tcb)
@@ -526,8 +531,7 @@ int thread_create(struct thread *t, seL4_CPtr cspace, seL4_Word cspace_data,
     seL4_Error err = seL4_SchedControl_ConfigureFlags(schedcontrol, t->sc, 1000, 1000, 0, 0, 0);
     if (err)
         FAIL_R(-1, "thread_create: SchedControl_ConfigureFlags: %s", err_name(err));
-    err = seL4_TCB_Configure(t->tcb, cspace, cspace_data, seL4_CapInitThreadVSpace, 0,
-                             t->ipc_vaddr, t->ipc_frame);
+    err = seL4_TCB_Configure(t->tcb, cspace, cspace_data, vspace, 0, t->ipc_vaddr, t->ipc_frame);
     if (err)
         FAIL_R(-1, "thread_create: TCB_Configure: %s", err_name(err));
     err = seL4_TCB_SetSchedParams(t->tcb, seL4_CapInitThreadTCB, seL4_MaxPrio, prio, t->sc,
@@ -545,6 +549,19 @@ int thread_create(struct thread *t, seL4_CPtr cspace, seL4_Word cspace_data,
     t->live = true;
     live_threads[idx] = t;
     return 0;
+}
+
+int thread_create(struct thread *t, seL4_CPtr cspace, seL4_Word cspace_data,
+                  seL4_CPtr fault_ep, seL4_Word prio)
+{
+    return thread_create_common(t, cspace, cspace_data, NULL, fault_ep, prio);
+}
+
+int thread_create_in(struct thread *t, struct vspace_env *e, seL4_CPtr fault_ep, seL4_Word prio)
+{
+    if (!e || !e->live)
+        FAIL_R(-1, "thread_create_in: no live environment");
+    return thread_create_common(t, e->cspace, e->cspace_data, e, fault_ep, prio);
 }
 
 int thread_start(struct thread *t, void (*fn)(seL4_Word), seL4_Word arg)
@@ -577,11 +594,14 @@ void thread_destroy(struct thread *t)
         live_threads[t->idx] = NULL;
 }
 
+static void vspace_env_destroy_all(void);
+
 void thread_destroy_all(void)
 {
     for (int i = 0; i < TEST_MAX_THREADS; i++)
         if (live_threads[i])
             thread_destroy(live_threads[i]);
+    vspace_env_destroy_all();
 }
 
 int read_regs(seL4_CPtr tcb, seL4_UserContext *regs)
@@ -590,6 +610,212 @@ int read_regs(seL4_CPtr tcb, seL4_UserContext *regs)
     if (err)
         FAIL_R(-1, "TCB_ReadRegisters: %s", err_name(err));
     return 0;
+}
+
+/* ---- Child address spaces ------------------------------------------------------------ */
+
+/* Each environment slot keeps its private untyped and its three root CNode slots across
+ * tests: destroying an environment revokes the untyped, which empties the slots. */
+#define ENV_UT_BITS 18
+#define ENV_KIT_SPARE 128 /* kit slots beyond the image frames: tables, IPC buffers, extras */
+
+struct env_res {
+    seL4_CPtr ut, vspace, kit, cspace;
+};
+static struct env_res env_res[TEST_MAX_ENVS];
+static struct vspace_env *live_envs[TEST_MAX_ENVS];
+/* Root slots where caps are staged before they move to a kit: frame copies, page tables,
+ * probe frames. */
+static seL4_CPtr env_scratch, env_scratch_pt, env_probe;
+
+static seL4_Word ceil_log2(seL4_Word n)
+{
+    seL4_Word b = 0;
+    while ((1ul << b) < n)
+        b++;
+    return b;
+}
+
+/* Move the cap staged in root slot `from` into the next kit slot. */
+static int env_stash(struct vspace_env *e, seL4_CPtr from)
+{
+    if (e->kit_next >= (1ul << e->kit_bits))
+        FAIL_R(-1, "vspace_env: kit CNode full (%llu slots)", (unsigned long long)e->kit_next);
+    seL4_Error err = seL4_CNode_Move(e->kit, e->kit_next, (seL4_Uint8)e->kit_bits,
+                                     seL4_CapInitThreadCNode, from, 64);
+    if (err)
+        FAIL_R(-1, "vspace_env: Move into the kit: %s", err_name(err));
+    e->kit_next++;
+    return 0;
+}
+
+/* Retype a page table, map it for vaddr (at the first missing level), keep it in the kit. */
+static int env_add_table(struct vspace_env *e, seL4_Word vaddr)
+{
+    seL4_Error err = seL4_Untyped_Retype(e->ut, seL4_ARM_PageTableObject, 0,
+                                         seL4_CapInitThreadCNode, 0, 0, env_scratch_pt, 1);
+    if (err)
+        FAIL_R(-1, "vspace_env: Retype of a page table: %s", err_name(err));
+    err = seL4_ARM_PageTable_Map(env_scratch_pt, e->vspace, vaddr, seL4_ARM_Default_VMAttributes);
+    if (err) {
+        cap_delete(env_scratch_pt);
+        FAIL_R(-1, "vspace_env: PageTable_Map(0x%llx): %s", (unsigned long long)vaddr,
+               err_name(err));
+    }
+    return env_stash(e, env_scratch_pt);
+}
+
+int vspace_env_map(struct vspace_env *e, seL4_CPtr frame, seL4_Word vaddr,
+                   seL4_CapRights_t rights, seL4_Word attr)
+{
+    for (int tries = 0; tries < 4; tries++) {
+        seL4_Error err = seL4_ARM_Page_Map(frame, e->vspace, vaddr, rights,
+                                           (seL4_ARM_VMAttributes)attr);
+        if (err == seL4_NoError)
+            return 0;
+        if (err != seL4_FailedLookup || seL4_GetMR(1) != seL4_MissingCapability)
+            FAIL_R(-1, "vspace_env_map(0x%llx): Page_Map: %s", (unsigned long long)vaddr,
+                   err_name(err));
+        TRY_R(env_add_table(e, vaddr), -1);
+    }
+    FAIL_R(-1, "vspace_env_map(0x%llx): still FailedLookup after 3 page tables",
+           (unsigned long long)vaddr);
+}
+
+int vspace_env_map_tables(struct vspace_env *e, seL4_Word vaddr)
+{
+    /* A throwaway 4 KiB frame probes for the missing levels. */
+    seL4_Error err = seL4_Untyped_Retype(e->ut, seL4_ARM_SmallPageObject, 0,
+                                         seL4_CapInitThreadCNode, 0, 0, env_probe, 1);
+    if (err)
+        FAIL_R(-1, "vspace_env_map_tables: Retype: %s", err_name(err));
+    int r = vspace_env_map(e, env_probe, vaddr & ~0xffful, seL4_ReadWrite,
+                           seL4_ARM_Default_VMAttributes);
+    cap_delete(env_probe); /* unmaps the probe; the tables stay */
+    return r;
+}
+
+int vspace_env_map_copy(struct vspace_env *e, seL4_CPtr frame, seL4_Word vaddr,
+                        seL4_CapRights_t rights, seL4_Word attr)
+{
+    seL4_Error err = seL4_CNode_Copy(seL4_CapInitThreadCNode, env_scratch, 64,
+                                     seL4_CapInitThreadCNode, frame, 64, seL4_AllRights);
+    if (err)
+        FAIL_R(-1, "vspace_env_map_copy: Copy of %llu: %s", (unsigned long long)frame,
+               err_name(err));
+    if (vspace_env_map(e, env_scratch, vaddr, rights, attr)) {
+        cap_delete(env_scratch);
+        return -1;
+    }
+    return env_stash(e, env_scratch);
+}
+
+int vspace_env_give(struct vspace_env *e, seL4_Word slot, seL4_CPtr src, seL4_CapRights_t rights)
+{
+    seL4_Error err = seL4_CNode_Copy(e->cspace, slot, (seL4_Uint8)e->cspace_bits,
+                                     seL4_CapInitThreadCNode, src, 64, rights);
+    if (err)
+        FAIL_R(-1, "vspace_env_give(slot %llu, cap %llu): %s", (unsigned long long)slot,
+               (unsigned long long)src, err_name(err));
+    return 0;
+}
+
+int vspace_env_map_ipc_buffer(struct vspace_env *e, const struct thread *t)
+{
+    if (e->ipc_mapped & (1u << t->idx))
+        return 0;
+    TRY_R(vspace_env_map_copy(e, t->ipc_frame, t->ipc_vaddr, seL4_ReadWrite,
+                              seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever), -1);
+    e->ipc_mapped |= 1u << t->idx;
+    return 0;
+}
+
+int vspace_env_create(struct vspace_env *e, seL4_CPtr asid_pool, seL4_Word cspace_bits)
+{
+    int idx = -1;
+    for (int i = 0; i < TEST_MAX_ENVS; i++) {
+        if (!live_envs[i]) {
+            idx = i;
+            break;
+        }
+    }
+    if (idx < 0)
+        FAIL_R(-1, "vspace_env_create: more than %d live environments", TEST_MAX_ENVS);
+    if (!env_scratch) {
+        seL4_CPtr slots = alloc_slots(3);
+        if (!slots)
+            return -1;
+        env_scratch = slots;
+        env_scratch_pt = slots + 1;
+        env_probe = slots + 2;
+    }
+    struct env_res *r = &env_res[idx];
+    if (!r->ut) {
+        r->ut = alloc_object(seL4_UntypedObject, ENV_UT_BITS);
+        seL4_CPtr slots = alloc_slots(3);
+        if (!r->ut || !slots)
+            return -1;
+        r->vspace = slots;
+        r->kit = slots + 1;
+        r->cspace = slots + 2;
+    }
+
+    const seL4_BootInfo *bi = test_bootinfo;
+    seL4_Word nframes = bi->userImageFrames.end - bi->userImageFrames.start;
+    seL4_Word vstart = (seL4_Word)(uintptr_t)bi->ipcBuffer - nframes * 4096ul;
+
+    *e = (struct vspace_env){0};
+    e->idx = idx;
+    e->ut = r->ut;
+    e->vspace = r->vspace;
+    e->kit = r->kit;
+    e->cspace = r->cspace;
+    e->kit_bits = ceil_log2(nframes + ENV_KIT_SPARE);
+    e->cspace_bits = cspace_bits;
+    e->cspace_data = 64 - cspace_bits; /* guard 0 of 64 - bits: one-level cptrs */
+    if (e->kit_bits + 5 > ENV_UT_BITS - 2)
+        FAIL_R(-1, "vspace_env_create: %llu image frames need a bigger private untyped",
+               (unsigned long long)nframes);
+
+    seL4_Error err;
+    if ((err = seL4_Untyped_Retype(e->ut, seL4_CapTableObject, e->kit_bits,
+                                   seL4_CapInitThreadCNode, 0, 0, e->kit, 1)) ||
+        (err = seL4_Untyped_Retype(e->ut, seL4_CapTableObject, cspace_bits,
+                                   seL4_CapInitThreadCNode, 0, 0, e->cspace, 1)) ||
+        (err = seL4_Untyped_Retype(e->ut, seL4_ARM_VSpaceObject, 0, seL4_CapInitThreadCNode,
+                                   0, 0, e->vspace, 1))) {
+        (void)seL4_CNode_Revoke(seL4_CapInitThreadCNode, e->ut, 64);
+        FAIL_R(-1, "vspace_env_create: Retype: %s", err_name(err));
+    }
+    e->live = true;
+    live_envs[idx] = e;
+    err = seL4_ARM_ASIDPool_Assign(asid_pool ? asid_pool : seL4_CapInitThreadASIDPool, e->vspace);
+    if (err)
+        FAIL_R(-1, "vspace_env_create: ASIDPool_Assign: %s", err_name(err));
+
+    for (seL4_Word i = 0; i < nframes; i++)
+        TRY_R(vspace_env_map_copy(e, bi->userImageFrames.start + i, vstart + i * 4096ul,
+                                  seL4_ReadWrite, seL4_ARM_Default_VMAttributes), -1);
+    return 0;
+}
+
+void vspace_env_destroy(struct vspace_env *e)
+{
+    if (!e || !e->live)
+        return;
+    /* Kit first (unmaps the frames, deletes the tables), then the rest. */
+    cap_delete(e->kit);
+    (void)seL4_CNode_Revoke(seL4_CapInitThreadCNode, e->ut, 64);
+    e->live = false;
+    if (live_envs[e->idx] == e)
+        live_envs[e->idx] = NULL;
+}
+
+static void vspace_env_destroy_all(void)
+{
+    for (int i = 0; i < TEST_MAX_ENVS; i++)
+        if (live_envs[i])
+            vspace_env_destroy(live_envs[i]);
 }
 
 /* ---- Fault endpoints ------------------------------------------------------------ */
@@ -654,6 +880,94 @@ int fault_wait_exit(struct fault_ep *f)
                (unsigned long long)label,
                (unsigned long long)seL4_GetMR(seL4_UnknownSyscall_Syscall),
                (unsigned long long)seL4_GetMR(0));
+    return 0;
+}
+
+/* ---- Memory access probes and VM faults ------------------------------------------------ */
+
+__asm__(".text\n"
+        ".global probe_load\n"
+        ".type probe_load, %function\n"
+        "probe_load:\n"
+        ".global probe_load_insn\n"
+        "probe_load_insn:\n"
+        "    ldr x0, [x0]\n"
+        "    ret\n"
+        ".size probe_load, . - probe_load\n"
+        ".global probe_store\n"
+        ".type probe_store, %function\n"
+        "probe_store:\n"
+        ".global probe_store_insn\n"
+        "probe_store_insn:\n"
+        "    str x1, [x0]\n"
+        "    ret\n"
+        ".size probe_store, . - probe_store\n"
+        ".global probe_call\n"
+        ".type probe_call, %function\n"
+        "probe_call:\n"
+        "    stp x29, x30, [sp, #-16]!\n"
+        ".global probe_call_insn\n"
+        "probe_call_insn:\n"
+        "    blr x0\n"
+        "    ldp x29, x30, [sp], #16\n"
+        "    ret\n"
+        ".size probe_call, . - probe_call\n");
+
+int expect_vm_fault_at(const char *file, int line, struct fault_ep *f, seL4_Word ip,
+                       seL4_Word addr, int prefetch, int fsc, int write)
+{
+    seL4_MessageInfo_t info;
+    int r = fault_poll(f, &info, FAULT_WAIT_POLLS);
+    if (r < 0)
+        return -1;
+    if (r == 1) {
+        test_fail(file, line, "no VMFault (ip 0x%llx, addr 0x%llx) after %u polls",
+                  (unsigned long long)ip, (unsigned long long)addr, FAULT_WAIT_POLLS);
+        return -1;
+    }
+    seL4_Word label = seL4_MessageInfo_get_label(info);
+    seL4_Word len = seL4_MessageInfo_get_length(info);
+    seL4_Word m[4] = {seL4_GetMR(0), seL4_GetMR(1), seL4_GetMR(2), seL4_GetMR(3)};
+    const char *what = NULL;
+    if (label != seL4_Fault_VMFault)
+        what = "label";
+    else if (len != seL4_VMFault_Length)
+        what = "length";
+    else if (m[seL4_VMFault_IP] != ip)
+        what = "IP";
+    else if (m[seL4_VMFault_Addr] != addr)
+        what = "Addr";
+    else if (m[seL4_VMFault_PrefetchFault] != (seL4_Word)prefetch)
+        what = "PrefetchFault";
+    else if (FSR_EC(m[seL4_VMFault_FSR]) != (prefetch ? FSR_EC_IABT_LOWER : FSR_EC_DABT_LOWER))
+        what = "FSR EC";
+    else if (!(m[seL4_VMFault_FSR] & FSR_IL) || (m[seL4_VMFault_FSR] >> 32) != 0)
+        what = "FSR IL / upper half";
+    else if (fsc != FSC_ANY && FSR_FSC(m[seL4_VMFault_FSR]) != (seL4_Word)fsc)
+        what = "FSR FSC";
+    else if (!prefetch && write >= 0 && !!(m[seL4_VMFault_FSR] & FSR_WNR) != !!write)
+        what = "FSR WnR";
+    if (what) {
+        test_fail(file, line,
+                  "VMFault %s: label %llu len %llu MR0 0x%llx MR1 0x%llx MR2 %llu MR3 0x%llx; "
+                  "want ip 0x%llx addr 0x%llx prefetch %d fsc 0x%x write %d",
+                  what, (unsigned long long)label, (unsigned long long)len,
+                  (unsigned long long)m[0], (unsigned long long)m[1], (unsigned long long)m[2],
+                  (unsigned long long)m[3], (unsigned long long)ip, (unsigned long long)addr,
+                  prefetch, fsc, write);
+        return -1;
+    }
+    return 0;
+}
+
+int skip_insn(const struct thread *t)
+{
+    seL4_UserContext regs;
+    TRY_R(read_regs(t->tcb, &regs), -1);
+    regs.pc += 4;
+    seL4_Error err = seL4_TCB_WriteRegisters(t->tcb, false, 0, 1, &regs);
+    if (err)
+        FAIL_R(-1, "skip_insn: TCB_WriteRegisters: %s", err_name(err));
     return 0;
 }
 

@@ -197,13 +197,63 @@ int thread_create(struct thread *t, seL4_CPtr cspace, seL4_Word cspace_data,
 int thread_start(struct thread *t, void (*fn)(seL4_Word), seL4_Word arg);
 /* Suspend and delete the thread's TCB and SC caps (destroying them). */
 void thread_destroy(struct thread *t);
-/* Destroy every thread still alive (the runner calls this after each test). */
+/* Destroy every thread still alive, then every vspace_env still alive (the runner
+ * calls this after each test). */
 void thread_destroy_all(void);
 
 #define THREAD_EXIT_SYSCALL 0x4b45ul /* an unknown syscall number: "child is done" */
 
 /* Address of the `svc` in the exit trampoline (UnknownSyscall FaultIP on exit). */
 extern char thread_exit_svc[];
+
+/* ---- Child address spaces (own VSpace and CSpace) --------------------------------- */
+
+/*
+ * A VSpace of its own for child threads, plus a CSpace of its own. The root task's
+ * image (code, data, bss: stacks, TLS blocks) is mapped into it at the same addresses
+ * through copied frame caps, so a child runs the same functions and the root task can
+ * still watch its progress through shared variables; anything else exists in the child's
+ * VSpace only if a test maps it there. The VSpace, its page tables and the two CNodes are
+ * retyped from a private untyped; the copied frame caps and the tables live in a "kit"
+ * CNode. Threads made with thread_create_in() run in it; thread_destroy_all() also
+ * destroys every environment a test left behind.
+ */
+struct vspace_env {
+    bool live;
+    int idx;               /* pool index (private untyped and slots, reused) */
+    seL4_CPtr ut;          /* private untyped */
+    seL4_CPtr vspace;      /* VSpace cap (root CNode), assigned an ASID */
+    seL4_CPtr kit;         /* CNode with the copied frame caps and page tables */
+    seL4_Word kit_bits, kit_next;
+    seL4_CPtr cspace;      /* the children's CSpace root (root CNode slot) */
+    seL4_Word cspace_bits; /* its radix; guard makes cptrs single-level */
+    seL4_Word cspace_data; /* CNode cap data for TCB_Configure (guard size 64 - bits) */
+    uint32_t ipc_mapped;   /* thread pool indices whose IPC buffer is mapped here */
+};
+
+#define TEST_MAX_ENVS 6
+
+/* Create an environment whose VSpace gets its ASID from `asid_pool` (0: the root task's
+ * pool) and whose CSpace has 2^cspace_bits slots (all empty). 0 on success. */
+int vspace_env_create(struct vspace_env *e, seL4_CPtr asid_pool, seL4_Word cspace_bits);
+/* Map frame cap `frame` (a root CNode slot; the cap itself, not a copy) into the
+ * environment's VSpace, creating the page tables it needs (kept in the kit). */
+int vspace_env_map(struct vspace_env *e, seL4_CPtr frame, seL4_Word vaddr,
+                   seL4_CapRights_t rights, seL4_Word attr);
+/* Like vspace_env_map, but maps a fresh copy of `frame` kept in the kit. */
+int vspace_env_map_copy(struct vspace_env *e, seL4_CPtr frame, seL4_Word vaddr,
+                        seL4_CapRights_t rights, seL4_Word attr);
+/* Create the page tables needed to map a 4 KiB page at vaddr (kept in the kit). */
+int vspace_env_map_tables(struct vspace_env *e, seL4_Word vaddr);
+/* Copy root CNode cap `src` (with `rights`) into slot `slot` of the child CSpace; the
+ * child names it by cptr `slot`. */
+int vspace_env_give(struct vspace_env *e, seL4_Word slot, seL4_CPtr src, seL4_CapRights_t rights);
+/* Destroy the environment (its VSpace, tables, CNodes and caps); threads using it fault. */
+void vspace_env_destroy(struct vspace_env *e);
+/* Like thread_create, but the thread runs in e's VSpace with e's CSpace. */
+int thread_create_in(struct thread *t, struct vspace_env *e, seL4_CPtr fault_ep, seL4_Word prio);
+/* Map the IPC buffer of thread t (made by thread_create*) into e (for TCB_SetSpace). */
+int vspace_env_map_ipc_buffer(struct vspace_env *e, const struct thread *t);
 
 /* ---- Fault endpoints ---------------------------------------------------------- */
 
@@ -230,6 +280,40 @@ int fault_wait_exit(struct fault_ep *f);
 
 /* Read all 36 registers of a thread (not the caller). 0 on success. */
 int read_regs(seL4_CPtr tcb, seL4_UserContext *regs);
+
+/* ---- Memory access probes and VM faults ------------------------------------------ */
+
+/* One load / store / call instruction each, at a known address (the fault IP). */
+seL4_Word probe_load(seL4_Word addr);             /* ldr x0, [x0] at probe_load_insn */
+void probe_store(seL4_Word addr, seL4_Word value); /* str x1, [x0] at probe_store_insn */
+seL4_Word probe_call(seL4_Word addr);             /* blr x0 at probe_call_insn */
+extern char probe_load_insn[], probe_store_insn[], probe_call_insn[];
+
+/* ESR fields of a VMFault's FSR word (ABI (f): the low 32 bits of ESR_EL1). */
+#define FSR_EC(fsr) (((fsr) >> 26) & 0x3f)
+#define FSR_IL (1ull << 25)
+#define FSR_WNR (1ull << 6)             /* data aborts: the access was a write */
+#define FSR_FSC(fsr) ((fsr) & 0x3f)     /* DFSC / IFSC */
+#define FSR_EC_IABT_LOWER 0x20
+#define FSR_EC_DABT_LOWER 0x24
+#define FSC_TRANSLATION(level) (0x04 + (level))
+#define FSC_PERMISSION(level) (0x0c + (level))
+#define FSC_ALIGNMENT 0x21
+#define FSC_ANY -1
+
+/* Wait for a VMFault on f and check it: label, length 4, MR0 = ip, MR1 = addr,
+ * MR2 = prefetch, FSR EC (from prefetch), FSC (unless FSC_ANY) and, for data aborts,
+ * WnR == write (unless write < 0). Returns 0 (MRs still readable) or -1 after a failure
+ * reported at the caller's file/line. */
+int expect_vm_fault_at(const char *file, int line, struct fault_ep *f, seL4_Word ip,
+                       seL4_Word addr, int prefetch, int fsc, int write);
+#define EXPECT_VM_FAULT_R(rv, f, ip, addr, prefetch, fsc, write)               \
+    TRY_R(expect_vm_fault_at(__FILE__, __LINE__, f, (seL4_Word)(ip), (seL4_Word)(addr), \
+                             prefetch, fsc, write), rv)
+#define EXPECT_VM_FAULT(f, ip, addr, prefetch, fsc, write)                     \
+    EXPECT_VM_FAULT_R(, f, ip, addr, prefetch, fsc, write)
+/* Move a stopped (faulted) thread's pc past the faulting instruction (pc += 4). */
+int skip_insn(const struct thread *t);
 
 /* ---- Raw system calls ---------------------------------------------------------- */
 
