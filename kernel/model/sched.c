@@ -360,6 +360,15 @@ tcb_t *release_queue_head(void)
     return release_head;
 }
 
+/* For the IPC fast path (api/fastpath.c): would schedule(), asked to choose among the
+ * ready threads plus a just-woken thread of priority prio (queued at the head of its
+ * priority), pick that thread and change nothing else? Yes if no ready thread has a
+ * higher priority and awaken() has no thread to release. */
+bool sched_fastpath_can_switch_to(word_t prio)
+{
+    return is_highest_prio(prio) && !(release_head && refill_ready(release_head->sc));
+}
+
 /* Insert behind every thread released no later (linear in the queue's length, as in
  * seL4; the queue holds only threads that ran out of budget). */
 static void release_queue_insert(tcb_t *t)

@@ -14,6 +14,7 @@
  */
 #include <arch/machine.h>
 #include <arch/registers.h>
+#include <keel/fastpath.h>
 
 #define CTX(reg)        ((reg) * 8)
 #define CTX_PAIR(n)     ((n) * 16)      /* byte offset of register pair n */
@@ -118,20 +119,35 @@ arch_vectors:
 
 el0_sync:
     SAVE_USER_CONTEXT
-    mrs     x0, esr_el1
-    ubfx    x1, x0, #ESR_EC_SHIFT, #6
-    cmp     x1, #EC_SVC64
+    mrs     x24, esr_el1
+    ubfx    x25, x24, #ESR_EC_SHIFT, #6
+    cmp     x25, #EC_SVC64
     b.ne    1f
-    /* System call: the hot path. FAULT_IP = the svc; x7 (still live) = number. */
+    /* System call: the hot path. FAULT_IP = the svc; x0..x7 are still the user's. */
     sub     x22, x22, #4
     str     x22, [x19, #CTX(REG_FAULT_IP)]
+#if CONFIG_FASTPATH
+    /* Call and ReplyRecv go to the IPC fast path (api/fastpath.c) with the user's x0
+     * and x1 as its arguments; it falls back to handle_syscall itself. */
+    cmn     x7, #-(FASTPATH_SYS_CALL)
+    b.eq    2f
+    cmn     x7, #-(FASTPATH_SYS_REPLY_RECV)
+    b.eq    3f
+#endif
     mov     x0, x7
     bl      handle_syscall
     b       arch_return_to_user
 1:  /* Aborts and other exceptions: the faulting instruction is at ELR. */
     str     x22, [x19, #CTX(REG_FAULT_IP)]
+    mov     x0, x24
     bl      arch_handle_user_sync               /* (esr) */
     b       arch_return_to_user
+#if CONFIG_FASTPATH
+2:  bl      fastpath_call                       /* (x0 cap, x1 msginfo) */
+    b       arch_return_to_user
+3:  bl      fastpath_reply_recv                 /* (x0 cap, x1 msginfo) */
+    b       arch_return_to_user
+#endif
 
 el0_irq:
     SAVE_USER_CONTEXT
