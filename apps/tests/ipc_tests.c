@@ -1151,3 +1151,557 @@ IPC_TEST(ipc_grant_reply_rights)
         }
     }
 }
+
+/* ---- reply objects -------------------------------------------------------------------------- */
+
+/*
+ * One outstanding call per reply object (ABI (k)): receiving again with a reply object
+ * whose caller has not been answered aborts that caller (it becomes Inactive and is
+ * never answered); even an NBRecv that finds nothing does so. The newer caller gets the
+ * reply.
+ */
+IPC_TEST(ipc_reply_object_reuse_aborts_caller)
+{
+    static struct thread a, b, c;
+    static struct ipc_script sa, sb, sc;
+    static struct ipc_op *opa[1], *opb[1], *opc[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), reply2 = ipc_new_reply();
+    CHECK(ep && reply && reply2);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0xd1);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && o);
+
+    opa[0] = op_send(seL4_SysCall, via, 0xa, 2, 1);
+    TRY(ipc_spawn_ops(&a, &sa, IPC_HI_PRIO, 0, opa, 1));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0xd1, 0xa, 2, 1);
+
+    opb[0] = op_send(seL4_SysCall, via, 0xb, 3, 2);
+    TRY(ipc_spawn_ops(&b, &sb, IPC_HI_PRIO, 0, opb, 1));
+    ipc_run_op(o); /* Recv with the same reply object: A's call is aborted */
+    CHECK_MSG(o, 0xd1, 0xb, 3, 2);
+    CHECK_INVARIANTS();
+    ipc_op_msg(o, seL4_SysSend, reply, 0x1b, 4, 3);
+    ipc_run_op(o);
+    CHECK_EQ(sb.pc, 1);
+    CHECK_MSG(opb[0], 0, 0x1b, 4, 3);
+    CHECK_EQ(sa.pc, 0);
+
+    /* A is Inactive: Resume makes it call again, and this time it is answered. */
+    CHECK_OK(seL4_TCB_Resume(a.tcb));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0xd1, 0xa, 2, 1);
+    ipc_op_msg(o, seL4_SysSend, reply, 0x1a, 5, 4);
+    ipc_run_op(o);
+    CHECK_EQ(sa.pc, 1);
+    CHECK_MSG(opa[0], 0, 0x1a, 5, 4);
+
+    /* An NBRecv that finds nothing still takes the reply object away from C. */
+    opc[0] = op_send(seL4_SysCall, via, 0xc, 1, 5);
+    TRY(ipc_spawn_ops(&c, &sc, IPC_HI_PRIO, 0, opc, 1));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply2);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0xd1, 0xc, 1, 5);
+    ipc_op_recv(o, seL4_SysNBRecv, ep, reply2);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+    ipc_op_msg(o, seL4_SysSend, reply2, 0x1c, 1, 6);
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 0);
+}
+
+/*
+ * A reply object also names at most one waiting receiver: a second thread receiving
+ * with it aborts the first one's receive (Inactive, off the endpoint queue).
+ */
+IPC_TEST(ipc_reply_object_two_receivers)
+{
+    static struct thread s1, s2;
+    static struct ipc_script ss1, ss2;
+    static struct ipc_op *ops1[1], *ops2[1];
+    seL4_CPtr ep1 = ipc_new_ep(), ep2 = ipc_new_ep(), reply = ipc_new_reply();
+    CHECK(ep1 && ep2 && reply);
+    seL4_CPtr b1 = ipc_mint(ep1, ALL, 0xe1), b2 = ipc_mint(ep2, ALL, 0xe2);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(b1 && b2 && o);
+
+    ops1[0] = op_recv(seL4_SysRecv, ep1, reply);
+    TRY(ipc_spawn_ops(&s1, &ss1, IPC_HI_PRIO, 0, ops1, 1));
+    ops2[0] = op_recv(seL4_SysRecv, ep2, reply);
+    TRY(ipc_spawn_ops(&s2, &ss2, IPC_HI_PRIO, 0, ops2, 1));
+    CHECK_INVARIANTS();
+    ipc_op_msg(o, seL4_SysNBSend, b1, 0x1, 1, 1);
+    ipc_run_op(o);
+    CHECK_EQ(ss1.pc, 0); /* nobody was waiting on ep1 any more */
+    ipc_op_msg(o, seL4_SysSend, b2, 0x2, 2, 2);
+    ipc_run_op(o);
+    CHECK_EQ(ss2.pc, 1);
+    CHECK_MSG(ops2[0], 0xe2, 0x2, 2, 2);
+
+    /* S1 was Inactive: resumed, it receives again (the reply object is free now). */
+    CHECK_OK(seL4_TCB_Resume(s1.tcb));
+    CHECK_EQ(ss1.pc, 0);
+    ipc_op_msg(o, seL4_SysSend, b1, 0x3, 3, 3);
+    ipc_run_op(o);
+    CHECK_EQ(ss1.pc, 1);
+    CHECK_MSG(ops1[0], 0xe1, 0x3, 3, 3);
+}
+
+/*
+ * Replying twice: the second reply finds nobody and does nothing; ReplyRecv with an
+ * unused reply object just receives; Call on an unused reply cap gets an empty reply.
+ */
+IPC_TEST(ipc_reply_twice_and_unused)
+{
+    static struct thread c, s;
+    static struct ipc_script sc, ss;
+    static struct ipc_op *opc[2], *ops_[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply();
+    CHECK(ep && reply);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0xf1);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && o);
+
+    opc[0] = op_send(seL4_SysCall, via, 0x1, 1, 1);
+    opc[1] = op_send(seL4_SysCall, via, 0x2, 2, 2);
+    TRY(ipc_spawn_ops(&c, &sc, IPC_HI_PRIO, 0, opc, 2));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0xf1, 0x1, 1, 1);
+    ipc_op_msg(o, seL4_SysSend, reply, 0x11, 1, 11);
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 1);
+    CHECK_MSG(opc[0], 0, 0x11, 1, 11);
+    /* C is now blocked in its second Call, still unanswered (not received yet). */
+    ipc_op_msg(o, seL4_SysSend, reply, 0x12, 1, 12);
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 1);
+    ipc_op_msg(o, seL4_SysCall, reply, 0x13, 1, 13);
+    ipc_run_op(o);
+    CHECK_EQ(o->out[0], 0);
+    CHECK_EQ(o->out[1], 0);
+
+    /* ReplyRecv: nobody to answer, the receive takes C's second call. */
+    ipc_op_msg(o, seL4_SysReplyRecv, ep, 0x14, 1, 14);
+    o->x6 = reply;
+    ipc_run_op(o);
+    CHECK_MSG(o, 0xf1, 0x2, 2, 2);
+    CHECK_EQ(sc.pc, 1);
+    ops_[0] = op_send(seL4_SysSend, via, 0x3, 3, 3);
+    TRY(ipc_spawn_ops(&s, &ss, IPC_HI_PRIO, 0, ops_, 1));
+    /* ReplyRecv answers C, then receives S's message (S is waiting). */
+    ipc_op_msg(o, seL4_SysReplyRecv, ep, 0x15, 2, 15);
+    o->x6 = reply;
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 2);
+    CHECK_MSG(opc[1], 0, 0x15, 2, 15);
+    CHECK_MSG(o, 0xf1, 0x3, 3, 3);
+    CHECK_EQ(ss.pc, 1);
+}
+
+/* ---- deleting objects in the middle of an IPC ------------------------------------------------- */
+
+/* Collect `n` CapFaults on f (any order); each must match one of want_addr/want_recv. */
+static int collect_cap_faults(struct fault_ep *f, unsigned n, const seL4_Word *want_addr,
+                              const seL4_Word *want_recv)
+{
+    bool seen[8] = {false};
+    for (unsigned k = 0; k < n; k++) {
+        seL4_MessageInfo_t info;
+        TRY_R(fault_wait(f, &info, 1), -1);
+        CHECK_EQ_R(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault, -1);
+        unsigned i;
+        for (i = 0; i < n; i++) {
+            if (!seen[i] && seL4_GetMR(seL4_CapFault_Addr) == want_addr[i] &&
+                seL4_GetMR(seL4_CapFault_InRecvPhase) == want_recv[i])
+                break;
+        }
+        if (i == n)
+            FAIL_R(-1, "unexpected CapFault: addr 0x%llx, receive phase %llu",
+                   (unsigned long long)seL4_GetMR(seL4_CapFault_Addr),
+                   (unsigned long long)seL4_GetMR(seL4_CapFault_InRecvPhase));
+        seen[i] = true;
+    }
+    seL4_MessageInfo_t info;
+    if (fault_poll(f, &info, 1) == 0)
+        FAIL_R(-1, "one fault too many: label %llu, addr 0x%llx",
+               (unsigned long long)seL4_MessageInfo_get_label(info),
+               (unsigned long long)seL4_GetMR(seL4_CapFault_Addr));
+    return 0;
+}
+
+/*
+ * Deleting an endpoint with queued threads: waiting senders, callers and receivers
+ * restart their syscall (and then find the slot empty); a thread that was delivering a
+ * fault becomes Inactive (the fault is lost). The reply objects of cancelled receivers
+ * are free again.
+ */
+IPC_TEST(ipc_delete_endpoint_with_waiters)
+{
+    static struct thread a, b, c, d, e;
+    static struct ipc_script sa, sb, sc, sd, se;
+    static struct ipc_op *opa[1], *opb[1], *opc[1], *opd[1], *ope[1];
+    struct fault_ep f;
+    seL4_CPtr ep = ipc_new_ep(), ep2 = ipc_new_ep(), ep3 = ipc_new_ep(), reply_d = ipc_new_reply();
+    CHECK(ep && ep2 && ep3 && reply_d);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x101), via2 = ipc_mint(ep2, ALL, 0x102);
+    seL4_CPtr handler = ipc_mint(ep, ALL, 0x1fa);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && via2 && handler && o);
+    TRY(fault_ep_create(&f));
+
+    opa[0] = op_send(seL4_SysSend, via, 0x1, 1, 1);
+    TRY(ipc_spawn_ops(&a, &sa, IPC_HI_PRIO, f.badged, opa, 1));
+    opb[0] = op_send(seL4_SysCall, via, 0x2, 2, 2);
+    TRY(ipc_spawn_ops(&b, &sb, IPC_HI_PRIO, f.badged, opb, 1));
+    /* C faults (Send on a cptr that does not resolve) to a handler on ep. */
+    opc[0] = op_send(seL4_SysSend, BOGUS_CPTR, 0x3, 0, 3);
+    TRY(ipc_spawn_ops(&c, &sc, IPC_HI_PRIO, handler, opc, 1));
+    /* Now point C's fault handler at f: if C were restarted, f would see its fault. */
+    CHECK_OK(seL4_TCB_SetSpace(c.tcb, f.badged, seL4_CapInitThreadCNode, 0,
+                               seL4_CapInitThreadVSpace, 0));
+
+    opd[0] = op_recv(seL4_SysRecv, ep2, reply_d);
+    TRY(ipc_spawn_ops(&d, &sd, IPC_HI_PRIO, f.badged, opd, 1));
+    ope[0] = op_recv(seL4_SysWait, ep2, 0);
+    TRY(ipc_spawn_ops(&e, &se, IPC_HI_PRIO, f.badged, ope, 1));
+    CHECK_INVARIANTS();
+
+    /* Delete every cap to ep (the badged copies are its CDT children), then ep2. */
+    CHECK_OK(seL4_CNode_Revoke(seL4_CapInitThreadCNode, ep, 64));
+    DELETE(ep);
+    CHECK_INVARIANTS();
+    CHECK_OK(seL4_CNode_Revoke(seL4_CapInitThreadCNode, ep2, 64));
+    DELETE(ep2);
+    CHECK_INVARIANTS();
+
+    /* The receivers fault on the empty slot (a receive needs an endpoint cap). */
+    const seL4_Word addr[2] = {ep2, ep2};
+    const seL4_Word recv[2] = {1, 1};
+    TRY(collect_cap_faults(&f, 2, addr, recv));
+    CHECK(sd.pc == 0 && se.pc == 0);
+    /* The senders re-sent on the empty slot: that is an invocation of a null cap
+     * (InvalidCapability 0, dropped for Send, the reply for Call). */
+    CHECK_EQ(sa.pc, 1);
+    CHECK_EQ(sb.pc, 1);
+    CHECK_EQ(opb[0]->out[0], 0);
+    CHECK_EQ(op_label(opb[0]), seL4_InvalidCapability);
+    CHECK_EQ(op_len(opb[0]), 1);
+    CHECK_EQ(opb[0]->mr[0], 0);
+    /* C, which was delivering a fault, is Inactive: no fault to f, no progress. */
+    CHECK_EQ(sc.pc, 0);
+
+    /* D's reply object is no longer linked to D: using it disturbs nobody. */
+    ipc_op_recv(o, seL4_SysNBRecv, ep3, reply_d);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+    CHECK_INVARIANTS();
+}
+
+/*
+ * CNode_CancelBadgedSends: senders with exactly that badge restart (and, still having
+ * their caps, queue again at the back); others, and receivers, are untouched. An
+ * unbadged cap cancels nothing; a cap without all rights is refused.
+ */
+IPC_TEST(ipc_cancel_badged_sends)
+{
+    static struct thread s[5], r;
+    static struct ipc_script ss[5], sr;
+    static struct ipc_op *ops_[5][1], *opr[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), reply_r = ipc_new_reply();
+    CHECK(ep && reply && reply_r);
+    seL4_CPtr ba = ipc_mint(ep, ALL, 0xa), bb = ipc_mint(ep, ALL, 0xb), baa = ipc_mint(ep, ALL, 0xaa);
+    seL4_CPtr weak = ipc_mint(ep, R_W | R_R | R_G, 0xa);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(ba && bb && baa && weak && o);
+
+    const seL4_CPtr via[5] = {ba, bb, ba, baa, bb};
+    const seL4_Word sys[5] = {seL4_SysSend, seL4_SysSend, seL4_SysCall, seL4_SysSend, seL4_SysCall};
+    for (int i = 0; i < 5; i++) {
+        ops_[i][0] = op_send(sys[i], via[i], 0x10 + i, 1, i);
+        TRY(ipc_spawn_ops(&s[i], &ss[i], IPC_HI_PRIO, 0, ops_[i], 1));
+    }
+    CHECK_ERR(seL4_CNode_CancelBadgedSends(seL4_CapInitThreadCNode, weak, 64), seL4_IllegalOperation);
+    CHECK_OK(seL4_CNode_CancelBadgedSends(seL4_CapInitThreadCNode, ep, 64)); /* unbadged */
+    CHECK_OK(seL4_CNode_CancelBadgedSends(seL4_CapInitThreadCNode, ba, 64));
+    CHECK_INVARIANTS();
+
+    /* Queue was 0(a) 1(b) 2(a) 3(aa) 4(b); 0 and 2 went to the back (in the order the
+     * scheduler ran them again, which this test does not prescribe). */
+    const int order[5] = {1, 3, 4, -1, -1};
+    const seL4_Word badge[5] = {0xa, 0xb, 0xa, 0xaa, 0xb};
+    bool served[5] = {false};
+    for (int k = 0; k < 5; k++) {
+        ipc_op_recv(o, seL4_SysRecv, ep, reply);
+        ipc_run_op(o);
+        int i = order[k] >= 0 ? order[k] : (int)(op_label(o) - 0x10);
+        if (order[k] < 0)
+            CHECK(i == 0 || i == 2);
+        CHECK(!served[i]);
+        served[i] = true;
+        CHECK_MSG(o, badge[i], 0x10 + i, 1, i);
+        if (sys[i] == (seL4_Word)seL4_SysCall) {
+            ipc_op_msg(o, seL4_SysSend, reply, 0x20 + i, 0, 0);
+            ipc_run_op(o);
+        }
+        CHECK_EQ(ss[i].pc, 1);
+    }
+
+    /* With receivers queued, nothing happens to them. */
+    opr[0] = op_recv(seL4_SysRecv, ep, reply_r);
+    TRY(ipc_spawn_ops(&r, &sr, IPC_HI_PRIO, 0, opr, 1));
+    CHECK_OK(seL4_CNode_CancelBadgedSends(seL4_CapInitThreadCNode, ba, 64));
+    CHECK_EQ(sr.pc, 0);
+    ipc_op_msg(o, seL4_SysSend, ba, 0x30, 2, 30);
+    ipc_run_op(o);
+    CHECK_EQ(sr.pc, 1);
+    CHECK_MSG(opr[0], 0xa, 0x30, 2, 30);
+}
+
+/*
+ * Deleting a TCB in the middle of an IPC: a queued sender or receiver leaves the queue
+ * (the others are served in order); a caller waiting for its reply leaves the reply
+ * object unused; a server that holds a call leaves the caller waiting, and whoever holds
+ * the reply cap can still answer.
+ */
+IPC_TEST(ipc_delete_tcb_mid_ipc)
+{
+    static struct thread s[3], r[2], c, d, srv, c2;
+    static struct ipc_script ss[3], sr[2], sc, sd, ssrv, sc2;
+    static struct ipc_op *ops_[3][1], *opr[2][1], *opc[1], *opd[1], *opsrv[2], *opc2[1];
+    seL4_CPtr ep = ipc_new_ep(), ep2 = ipc_new_ep(), ep4 = ipc_new_ep(), n = ipc_new_ntfn();
+    seL4_CPtr reply = ipc_new_reply(), reply_a = ipc_new_reply(), reply_b = ipc_new_reply();
+    seL4_CPtr reply_s = ipc_new_reply();
+    CHECK(ep && ep2 && ep4 && n && reply && reply_a && reply_b && reply_s);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x111), via2 = ipc_mint(ep2, ALL, 0x112);
+    seL4_CPtr via4 = ipc_mint(ep4, ALL, 0x114);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && via2 && via4 && o);
+
+    /* Senders 0, 1, 2 queued; 1 is deleted. */
+    for (int i = 0; i < 3; i++) {
+        ops_[i][0] = op_send(seL4_SysSend, via, 0x10 + i, 2, i);
+        TRY(ipc_spawn_ops(&s[i], &ss[i], IPC_HI_PRIO, 0, ops_[i], 1));
+    }
+    thread_destroy(&s[1]);
+    CHECK_INVARIANTS();
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x111, 0x10, 2, 0);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x111, 0x12, 2, 2);
+    ipc_op_recv(o, seL4_SysNBRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+
+    /* Receivers 0 and 1 queued; 0 is deleted and its reply object is free. */
+    opr[0][0] = op_recv(seL4_SysRecv, ep2, reply_a);
+    opr[1][0] = op_recv(seL4_SysRecv, ep2, reply_b);
+    TRY(ipc_spawn_ops(&r[0], &sr[0], IPC_HI_PRIO, 0, opr[0], 1));
+    TRY(ipc_spawn_ops(&r[1], &sr[1], IPC_HI_PRIO, 0, opr[1], 1));
+    thread_destroy(&r[0]);
+    CHECK_INVARIANTS();
+    ipc_op_msg(o, seL4_SysSend, via2, 0x20, 3, 20);
+    ipc_run_op(o);
+    CHECK_EQ(sr[1].pc, 1);
+    CHECK_MSG(opr[1][0], 0x112, 0x20, 3, 20);
+    ipc_op_recv(o, seL4_SysNBRecv, ep2, reply_a);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+
+    /* A caller waiting for its reply is deleted: the reply finds nobody; the reply
+     * object serves the next caller. */
+    opc[0] = op_send(seL4_SysCall, via, 0x30, 1, 30);
+    TRY(ipc_spawn_ops(&c, &sc, IPC_HI_PRIO, 0, opc, 1));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x111, 0x30, 1, 30);
+    thread_destroy(&c);
+    CHECK_INVARIANTS();
+    ipc_op_msg(o, seL4_SysSend, reply, 0x31, 1, 31);
+    ipc_run_op(o);
+    CHECK_REGS_KEPT(o);
+    opd[0] = op_send(seL4_SysCall, via, 0x32, 1, 32);
+    TRY(ipc_spawn_ops(&d, &sd, IPC_HI_PRIO, 0, opd, 1));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x111, 0x32, 1, 32);
+    ipc_op_msg(o, seL4_SysSend, reply, 0x33, 2, 33);
+    ipc_run_op(o);
+    CHECK_EQ(sd.pc, 1);
+    CHECK_MSG(opd[0], 0, 0x33, 2, 33);
+
+    /* A server holding a call (it waits on a notification) is deleted. */
+    opsrv[0] = op_recv(seL4_SysRecv, ep4, reply_s);
+    opsrv[1] = op_recv(seL4_SysWait, n, 0);
+    TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 2));
+    opc2[0] = op_send(seL4_SysCall, via4, 0x40, 4, 40);
+    TRY(ipc_spawn_ops(&c2, &sc2, IPC_HI_PRIO, 0, opc2, 1));
+    CHECK_EQ(ssrv.pc, 1);
+    CHECK_MSG(opsrv[0], 0x114, 0x40, 4, 40);
+    thread_destroy(&srv);
+    CHECK_INVARIANTS();
+    CHECK_EQ(sc2.pc, 0);
+    ipc_op_msg(o, seL4_SysSend, reply_s, 0x41, 5, 41);
+    ipc_run_op(o);
+    CHECK_EQ(sc2.pc, 1);
+    CHECK_MSG(opc2[0], 0, 0x41, 5, 41);
+}
+
+/*
+ * Deleting a reply object: a caller waiting on it becomes Inactive (Resume makes it call
+ * again); a server waiting in Recv with it has its receive aborted (resumed, it faults
+ * on the empty reply slot).
+ */
+IPC_TEST(ipc_delete_reply_object)
+{
+    static struct thread a, s;
+    static struct ipc_script sa, ss;
+    static struct ipc_op *opa[1], *ops_[1];
+    struct fault_ep f;
+    seL4_MessageInfo_t info;
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), reply2 = ipc_new_reply();
+    seL4_CPtr reply3 = ipc_new_reply();
+    CHECK(ep && reply && reply2 && reply3);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x121);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && o);
+    TRY(fault_ep_create(&f));
+
+    opa[0] = op_send(seL4_SysCall, via, 0x1, 3, 1);
+    TRY(ipc_spawn_ops(&a, &sa, IPC_HI_PRIO, 0, opa, 1));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x121, 0x1, 3, 1);
+    DELETE(reply);
+    CHECK_INVARIANTS();
+    CHECK_EQ(sa.pc, 0);
+    CHECK_OK(seL4_TCB_Resume(a.tcb));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply2);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x121, 0x1, 3, 1);
+    ipc_op_msg(o, seL4_SysSend, reply2, 0x2, 1, 2);
+    ipc_run_op(o);
+    CHECK_EQ(sa.pc, 1);
+    CHECK_MSG(opa[0], 0, 0x2, 1, 2);
+
+    ops_[0] = op_recv(seL4_SysRecv, ep, reply3);
+    TRY(ipc_spawn_ops(&s, &ss, IPC_HI_PRIO, f.badged, ops_, 1));
+    DELETE(reply3);
+    CHECK_INVARIANTS();
+    ipc_op_msg(o, seL4_SysNBSend, via, 0x3, 1, 3);
+    ipc_run_op(o);
+    CHECK_EQ(ss.pc, 0);
+    CHECK_EQ(fault_poll(&f, &info, 1), 1);
+    CHECK_OK(seL4_TCB_Resume(s.tcb));
+    TRY(fault_wait(&f, &info, 1));
+    CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+    CHECK_MR(seL4_CapFault_Addr, reply3);
+    CHECK_MR(seL4_CapFault_InRecvPhase, 1);
+}
+
+/* ---- queue order ------------------------------------------------------------------------------ */
+
+#define NQ 8
+static const seL4_Word queue_prio[NQ] = {150, 200, 150, 180, 200, 150, 120, 180};
+/* Highest priority first, first come first served among equals. */
+static const int queue_order[NQ] = {1, 4, 3, 7, 0, 2, 5, 6};
+
+/* ABI (a): senders are served by priority, FIFO among equal priorities. */
+IPC_TEST(ipc_send_queue_order)
+{
+    static struct thread s[NQ];
+    static struct ipc_script ss[NQ];
+    static struct ipc_op *ops_[NQ][1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply();
+    CHECK(ep && reply);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(o != NULL);
+    for (int i = 0; i < NQ; i++) {
+        seL4_CPtr via = ipc_mint(ep, ALL, 0x200 + i);
+        CHECK(via != 0);
+        ops_[i][0] = op_send(i % 2 ? seL4_SysCall : seL4_SysSend, via, 0x10 + i, i, i);
+        TRY(ipc_spawn_ops(&s[i], &ss[i], queue_prio[i], 0, ops_[i], 1));
+    }
+    for (int k = 0; k < NQ; k++) {
+        int i = queue_order[k];
+        ipc_op_recv(o, seL4_SysRecv, ep, reply);
+        ipc_run_op(o);
+        CHECK_MSG(o, 0x200 + i, 0x10 + i, i, i);
+        if (i % 2) {
+            ipc_op_msg(o, seL4_SysSend, reply, 0x30 + i, 1, 30 + i);
+            ipc_run_op(o);
+            CHECK_MSG(ops_[i][0], 0, 0x30 + i, 1, 30 + i);
+        }
+        CHECK_EQ(ss[i].pc, 1);
+    }
+}
+
+/* ABI (a): receivers too. */
+IPC_TEST(ipc_recv_queue_order)
+{
+    static struct thread r[NQ];
+    static struct ipc_script sr[NQ];
+    static struct ipc_op *opr[NQ][1];
+    seL4_CPtr ep = ipc_new_ep();
+    CHECK(ep != 0);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x300);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && o);
+    for (int i = 0; i < NQ; i++) {
+        seL4_CPtr reply = ipc_new_reply();
+        CHECK(reply != 0);
+        opr[i][0] = op_recv(i % 2 ? seL4_SysWait : seL4_SysRecv, ep, reply);
+        TRY(ipc_spawn_ops(&r[i], &sr[i], queue_prio[i], 0, opr[i], 1));
+    }
+    for (int k = 0; k < NQ; k++) {
+        int i = queue_order[k];
+        ipc_op_msg(o, seL4_SysSend, via, 0x40 + k, 3, k);
+        ipc_run_op(o);
+        CHECK_EQ(sr[i].pc, 1);
+        CHECK_MSG(opr[i][0], 0x300, 0x40 + k, 3, k);
+    }
+}
+
+/*
+ * A queued thread whose priority changes moves to its new place (behind the threads of
+ * its new priority already there).
+ */
+IPC_TEST(ipc_queue_reorder_on_priority_change)
+{
+    static struct thread s[4], r[4];
+    static struct ipc_script ss[4], sr[4];
+    static struct ipc_op *ops_[4][1], *opr[4][1];
+    seL4_CPtr ep = ipc_new_ep(), ep2 = ipc_new_ep(), reply = ipc_new_reply();
+    CHECK(ep && ep2 && reply);
+    seL4_CPtr via2 = ipc_mint(ep2, ALL, 0x400);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via2 && o);
+    for (int i = 0; i < 4; i++) {
+        seL4_CPtr via = ipc_mint(ep, ALL, 0x500 + i), rep = ipc_new_reply();
+        CHECK(via && rep);
+        ops_[i][0] = op_send(seL4_SysSend, via, 0x10 + i, 1, i);
+        TRY(ipc_spawn_ops(&s[i], &ss[i], 150, 0, ops_[i], 1));
+        opr[i][0] = op_recv(seL4_SysRecv, ep2, rep);
+        TRY(ipc_spawn_ops(&r[i], &sr[i], 150, 0, opr[i], 1));
+    }
+    const int order[4] = {2, 1, 3, 0};
+    CHECK_OK(seL4_TCB_SetPriority(s[2].tcb, seL4_CapInitThreadTCB, 190));
+    CHECK_OK(seL4_TCB_SetPriority(s[0].tcb, seL4_CapInitThreadTCB, 120));
+    CHECK_OK(seL4_TCB_SetPriority(s[3].tcb, seL4_CapInitThreadTCB, 150)); /* unchanged */
+    CHECK_OK(seL4_TCB_SetPriority(r[2].tcb, seL4_CapInitThreadTCB, 190));
+    CHECK_OK(seL4_TCB_SetPriority(r[0].tcb, seL4_CapInitThreadTCB, 120));
+    CHECK_INVARIANTS();
+    for (int k = 0; k < 4; k++) {
+        int i = order[k];
+        ipc_op_recv(o, seL4_SysRecv, ep, reply);
+        ipc_run_op(o);
+        CHECK_MSG(o, 0x500 + i, 0x10 + i, 1, i);
+        ipc_op_msg(o, seL4_SysSend, via2, 0x20 + k, 1, 20 + k);
+        ipc_run_op(o);
+        CHECK_EQ(sr[i].pc, 1);
+        CHECK_MSG(opr[i][0], 0x400, 0x20 + k, 1, 20 + k);
+    }
+}

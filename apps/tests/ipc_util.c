@@ -104,6 +104,12 @@ static bool sys_sends(seL4_Word sys)
     }
 }
 
+void ipc_spin(unsigned long n)
+{
+    for (volatile unsigned long i = 0; i < n; i++)
+        ;
+}
+
 void ipc_run_op(struct ipc_op *o)
 {
     seL4_IPCBuffer *b = seL4_GetIPCBuffer();
@@ -111,6 +117,8 @@ void ipc_run_op(struct ipc_op *o)
     seL4_Word slen = sends ? o->len : 0;
     keel_regs_t r;
 
+    if (o->spin)
+        ipc_spin(o->spin);
     for (seL4_Word i = 0; i < 4; i++)
         r.x[2 + i] = i < slen ? ipc_pat(o->salt, i) : IPC_POISON_MR(i);
     for (seL4_Word i = 4; i < IPC_MAX_LEN; i++)

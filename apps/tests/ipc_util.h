@@ -58,6 +58,7 @@ struct ipc_op {
     seL4_Word ncaps;
     seL4_CPtr caps[seL4_MsgMaxExtraCaps];
     bool info_raw;             /* use info_word as x1 instead of (label, ncaps, len) */
+    unsigned long spin;        /* busy-loop iterations before the syscall (uses CPU time) */
     seL4_Word info_word;
     /* out */
     volatile bool done;
@@ -108,6 +109,9 @@ struct ipc_op *op_nbsendrecv(seL4_CPtr dest, seL4_CPtr src, seL4_CPtr reply, seL
 /* NBSendWait: NBSend to dest (x6), Wait on src. */
 struct ipc_op *op_nbsendwait(seL4_CPtr dest, seL4_CPtr src, seL4_Word label, seL4_Word len,
                              seL4_Word salt);
+
+/* Burn CPU time: n iterations of a loop the compiler keeps. */
+void ipc_spin(unsigned long n);
 
 /* Perform the op in the calling thread. */
 void ipc_run_op(struct ipc_op *o);

@@ -21,4 +21,15 @@
     X(ipc_cap_transfer_from_waiting_sender)           \
     X(ipc_cap_transfer_unresolvable_extra_cap)        \
     X(ipc_cap_transfer_in_reply)                      \
-    X(ipc_grant_reply_rights)
+    X(ipc_grant_reply_rights)                         \
+    /* ipc_tests.c: reply objects, deletion, order */ \
+    X(ipc_reply_object_reuse_aborts_caller)           \
+    X(ipc_reply_object_two_receivers)                 \
+    X(ipc_reply_twice_and_unused)                     \
+    X(ipc_delete_endpoint_with_waiters)               \
+    X(ipc_cancel_badged_sends)                        \
+    X(ipc_delete_tcb_mid_ipc)                         \
+    X(ipc_delete_reply_object)                        \
+    X(ipc_send_queue_order)                           \
+    X(ipc_recv_queue_order)                           \
+    X(ipc_queue_reorder_on_priority_change)
