@@ -1705,3 +1705,395 @@ IPC_TEST(ipc_queue_reorder_on_priority_change)
         CHECK_MSG(opr[i][0], 0x400, 0x20 + k, 1, 20 + k);
     }
 }
+
+/* ---- passive servers: scheduling-context donation (ABI (k)) ------------------------------------ */
+
+/*
+ * µs of the root's own budget that ipc_spin(n) takes now. The kernel adds the running
+ * thread's time to its SC only at certain points (a switch, the end of a timeslice, a
+ * Yield), so Yield before and after: a Yield charges exactly the time used.
+ */
+static seL4_Word measure_spin(unsigned long n)
+{
+    seL4_Yield();
+    (void)ipc_consumed(seL4_CapInitThreadSC);
+    ipc_spin(n);
+    seL4_Yield();
+    seL4_Word c = ipc_consumed(seL4_CapInitThreadSC);
+    return c == ~(seL4_Word)0 ? 0 : c;
+}
+
+/* Iterations of ipc_spin that cost at least `us` µs of the root's own budget. */
+static unsigned long calibrate_spin(seL4_Word us)
+{
+    unsigned long n = 16000;
+    for (int tries = 0; tries < 24 && measure_spin(n) < us; tries++)
+        n *= 2;
+    return n;
+}
+
+/*
+ * QEMU's speed varies with the host's load, so a spin is measured again after the
+ * experiment: the time charged for `count` spins must be at least half the smaller of
+ * the two measurements (the caller's own IPC work is tiny compared with a spin).
+ */
+static int check_charged_at(const char *file, int line, seL4_Word used, unsigned count,
+                            unsigned long spin, seL4_Word before)
+{
+    seL4_Word after = measure_spin(spin);
+    seL4_Word want = count * (before < after ? before : after) / 2;
+    tinfo("spin of %lu iterations: %llu us before, %llu us after; %u spins charged %llu us",
+          spin, (unsigned long long)before, (unsigned long long)after, count,
+          (unsigned long long)used);
+    if (used == ~(seL4_Word)0 || used < want || want == 0) {
+        test_fail(file, line, "SC consumed %llu us for %u spins, want >= %llu",
+                  (unsigned long long)used, count, (unsigned long long)want);
+        return -1;
+    }
+    return 0;
+}
+#define CHECK_CHARGED(used, count, spin, before)                                         \
+    TRY(check_charged_at(__FILE__, __LINE__, used, count, spin, before))
+
+/* Make a child that is blocked in a receive passive: take its SC away. */
+static int make_passive(struct thread *t)
+{
+    seL4_Error e = seL4_SchedContext_UnbindObject(t->sc, t->tcb);
+    if (e != seL4_NoError)
+        FAIL_R(-1, "SchedContext_UnbindObject: %s", err_name(e));
+    return 0;
+}
+
+#define PASSIVE_CALLS 4
+#define SPIN_US 2000
+
+/*
+ * A passive server (no SC of its own) runs on its caller's SC during a Call and gives it
+ * back with the reply: the caller's SchedContext_Consumed includes the server's work,
+ * the server's own (unbound) SC consumes nothing. A message without donation wakes the
+ * passive server, but it cannot run until it gets an SC again.
+ */
+IPC_TEST(ipc_passive_server)
+{
+    static struct thread srv, cli;
+    static struct ipc_script ssrv, scli;
+    static struct ipc_op *opsrv[PASSIVE_CALLS + 2], *opcli[PASSIVE_CALLS];
+    unsigned long spin = calibrate_spin(SPIN_US);
+    seL4_Word before = measure_spin(spin);
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply();
+    CHECK(ep && reply);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x600);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && o);
+
+    CHECK((opsrv[0] = op_recv(seL4_SysRecv, ep, reply)) != NULL);
+    for (int k = 1; k <= PASSIVE_CALLS + 1; k++) {
+        CHECK((opsrv[k] = op_replyrecv(ep, reply, 0x700 + k - 1, k, 700 + k - 1)) != NULL);
+        if (k <= PASSIVE_CALLS)
+            opsrv[k]->spin = spin;
+    }
+    for (int k = 0; k < PASSIVE_CALLS; k++)
+        CHECK((opcli[k] = op_send(seL4_SysCall, via, 0x680 + k, 3, 680 + k)) != NULL);
+
+    TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, PASSIVE_CALLS + 2));
+    CHECK_EQ(ssrv.pc, 0);
+    TRY(make_passive(&srv));
+    (void)ipc_consumed(srv.sc);
+
+    TRY(ipc_create(&cli, 150, 0));
+    (void)ipc_consumed(cli.sc);
+    scli = (struct ipc_script){.ops = opcli, .nops = PASSIVE_CALLS};
+    TRY(ipc_start(&cli, &scli));
+    CHECK_EQ(scli.pc, PASSIVE_CALLS);
+    CHECK_EQ(ssrv.pc, PASSIVE_CALLS);
+    for (int k = 0; k < PASSIVE_CALLS; k++) {
+        CHECK_MSG(opsrv[k], 0x600, 0x680 + k, 3, 680 + k);
+        CHECK_MSG(opcli[k], 0, 0x700 + k, k + 1, 700 + k);
+    }
+    seL4_Word used = ipc_consumed(cli.sc), srv_used = ipc_consumed(srv.sc);
+    CHECK_EQ(srv_used, 0);
+    CHECK_CHARGED(used, PASSIVE_CALLS, spin, before);
+
+    /* NBSend does not donate: the server gets the message but cannot run. */
+    ipc_op_msg(o, seL4_SysNBSend, via, 0x690, 2, 690);
+    ipc_run_op(o);
+    CHECK_EQ(ssrv.pc, PASSIVE_CALLS);
+    CHECK_INVARIANTS();
+    /* With its SC back it runs and sees that message. */
+    CHECK_OK(seL4_SchedContext_Bind(srv.sc, srv.tcb));
+    CHECK_EQ(ssrv.pc, PASSIVE_CALLS + 1);
+    CHECK_MSG(opsrv[PASSIVE_CALLS], 0x600, 0x690, 2, 690);
+}
+
+/*
+ * Donation along a chain: C calls passive S1, which calls passive S2; the SC travels
+ * C -> S1 -> S2 and back along the replies.
+ */
+IPC_TEST(ipc_passive_server_chain)
+{
+    static struct thread s1, s2, c;
+    static struct ipc_script ss1, ss2, sc;
+    static struct ipc_op *ops1[5], *ops2[3], *opc[2];
+    unsigned long spin = calibrate_spin(SPIN_US / 2);
+    seL4_Word before = measure_spin(spin);
+    seL4_CPtr ep1 = ipc_new_ep(), ep2 = ipc_new_ep(), r1 = ipc_new_reply(), r2 = ipc_new_reply();
+    CHECK(ep1 && ep2 && r1 && r2);
+    seL4_CPtr via1 = ipc_mint(ep1, ALL, 0x610), via2 = ipc_mint(ep2, ALL, 0x620);
+    CHECK(via1 && via2);
+
+    ops1[0] = op_recv(seL4_SysRecv, ep1, r1);
+    ops1[1] = op_send(seL4_SysCall, via2, 0x21, 2, 21);
+    ops1[2] = op_replyrecv(ep1, r1, 0x31, 3, 31);
+    ops1[3] = op_send(seL4_SysCall, via2, 0x22, 2, 22);
+    ops1[4] = op_replyrecv(ep1, r1, 0x32, 3, 32);
+    ops2[0] = op_recv(seL4_SysRecv, ep2, r2);
+    ops2[1] = op_replyrecv(ep2, r2, 0x41, 4, 41);
+    ops2[2] = op_replyrecv(ep2, r2, 0x42, 4, 42);
+    CHECK(ops2[1] && ops2[2]);
+    ops2[1]->spin = ops2[2]->spin = spin;
+    opc[0] = op_send(seL4_SysCall, via1, 0x11, 1, 11);
+    opc[1] = op_send(seL4_SysCall, via1, 0x12, 1, 12);
+
+    TRY(ipc_spawn_ops(&s2, &ss2, 210, 0, ops2, 3));
+    TRY(ipc_spawn_ops(&s1, &ss1, IPC_HI_PRIO, 0, ops1, 5));
+    TRY(make_passive(&s1));
+    TRY(make_passive(&s2));
+    (void)ipc_consumed(s1.sc);
+    (void)ipc_consumed(s2.sc);
+    TRY(ipc_create(&c, 150, 0));
+    (void)ipc_consumed(c.sc);
+    CHECK(opc[0] && opc[1]);
+    sc = (struct ipc_script){.ops = opc, .nops = 2};
+    TRY(ipc_start(&c, &sc));
+    CHECK_EQ(sc.pc, 2);
+    CHECK_MSG(ops1[0], 0x610, 0x11, 1, 11);
+    CHECK_MSG(ops1[2], 0x610, 0x12, 1, 12);
+    CHECK_MSG(ops2[0], 0x620, 0x21, 2, 21);
+    CHECK_MSG(opc[0], 0, 0x31, 3, 31);
+    CHECK_MSG(opc[1], 0, 0x32, 3, 32);
+    CHECK_MSG(ops1[1], 0, 0x41, 4, 41);
+    CHECK_MSG(ops1[3], 0, 0x42, 4, 42);
+    CHECK_MSG(ops2[1], 0x620, 0x22, 2, 22);
+    CHECK_EQ(ss1.pc, 4);
+    CHECK_EQ(ss2.pc, 2);
+    CHECK_EQ(ipc_consumed(s1.sc), 0);
+    CHECK_EQ(ipc_consumed(s2.sc), 0);
+    CHECK_CHARGED(ipc_consumed(c.sc), 2, spin, before);
+}
+
+/*
+ * A passive server holding a call (waiting on a notification) and its reply object is
+ * deleted: the SC goes back to the caller, which is left Inactive; resumed, it runs on
+ * its SC again. The server, woken later, has no SC and cannot run.
+ */
+IPC_TEST(ipc_passive_delete_reply_returns_sc)
+{
+    static struct thread srv, c;
+    static struct ipc_script ssrv, sc;
+    static struct ipc_op *opsrv[3], *opc[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), reply2 = ipc_new_reply();
+    seL4_CPtr n = ipc_new_ntfn();
+    CHECK(ep && reply && reply2 && n);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x630);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && o);
+
+    opsrv[0] = op_recv(seL4_SysRecv, ep, reply);
+    opsrv[1] = op_recv(seL4_SysWait, n, 0);
+    opsrv[2] = op_replyrecv(ep, reply, 0x1, 1, 1);
+    TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 3));
+    TRY(make_passive(&srv));
+    opc[0] = op_send(seL4_SysCall, via, 0x2, 2, 2);
+    TRY(ipc_spawn_ops(&c, &sc, 150, 0, opc, 1));
+    CHECK_EQ(ssrv.pc, 1);
+    CHECK_EQ(sc.pc, 0);
+
+    DELETE(reply);
+    CHECK_INVARIANTS();
+    CHECK_EQ(sc.pc, 0);
+    seL4_Signal(n);
+    CHECK_EQ(ssrv.pc, 1); /* woken, but without an SC */
+
+    /* The caller has its SC again: resumed, it calls again (the root answers). */
+    CHECK_OK(seL4_TCB_Resume(c.tcb));
+    ipc_op_recv(o, seL4_SysNBRecv, ep, reply2);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x630, 0x2, 2, 2);
+    ipc_op_msg(o, seL4_SysSend, reply2, 0x3, 3, 3);
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 1);
+    CHECK_MSG(opc[0], 0, 0x3, 3, 3);
+    CHECK_EQ(ssrv.pc, 1);
+}
+
+/*
+ * A passive server holding a call is deleted: the caller keeps waiting on the reply
+ * object, the donated SC stays on the reply's call stack, and a reply sent by whoever
+ * holds the reply cap brings caller and SC back together.
+ */
+IPC_TEST(ipc_passive_server_deleted)
+{
+    static struct thread srv, c;
+    static struct ipc_script ssrv, sc;
+    static struct ipc_op *opsrv[2], *opc[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), n = ipc_new_ntfn();
+    CHECK(ep && reply && n);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x640);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && o);
+
+    opsrv[0] = op_recv(seL4_SysRecv, ep, reply);
+    opsrv[1] = op_recv(seL4_SysWait, n, 0);
+    TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 2));
+    TRY(make_passive(&srv));
+    opc[0] = op_send(seL4_SysCall, via, 0x4, 4, 4);
+    TRY(ipc_spawn_ops(&c, &sc, 150, 0, opc, 1));
+    CHECK_EQ(ssrv.pc, 1);
+
+    thread_destroy(&srv);
+    CHECK_INVARIANTS();
+    CHECK_EQ(sc.pc, 0);
+    ipc_op_msg(o, seL4_SysSend, reply, 0x5, 5, 5);
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 1);
+    CHECK_MSG(opc[0], 0, 0x5, 5, 5);
+    CHECK(ipc_consumed(c.sc) != ~(seL4_Word)0);
+}
+
+/*
+ * The caller of a passive server is deleted while the server holds its SC: the server
+ * keeps the SC (nothing to return it to) and goes on running on it, until that SC is
+ * deleted; then it is passive again.
+ */
+IPC_TEST(ipc_passive_caller_deleted)
+{
+    static struct thread srv, c;
+    static struct ipc_script ssrv, sc;
+    static struct ipc_op *opsrv[4], *opc[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), n = ipc_new_ntfn();
+    CHECK(ep && reply && n);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x650);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && o);
+
+    opsrv[0] = op_recv(seL4_SysRecv, ep, reply);
+    opsrv[1] = op_recv(seL4_SysWait, n, 0);
+    opsrv[2] = op_replyrecv(ep, reply, 0x6, 1, 6);
+    opsrv[3] = op_replyrecv(ep, reply, 0x7, 1, 7);
+    TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 4));
+    TRY(make_passive(&srv));
+    opc[0] = op_send(seL4_SysCall, via, 0x8, 1, 8);
+    TRY(ipc_spawn_ops(&c, &sc, 150, 0, opc, 1));
+    CHECK_EQ(ssrv.pc, 1);
+
+    DELETE(c.tcb); /* the TCB only; its SC object stays (with the server) */
+    CHECK_INVARIANTS();
+    seL4_Signal(n);
+    CHECK_EQ(ssrv.pc, 2); /* ran on the SC, replied to nobody, waits again */
+    ipc_op_msg(o, seL4_SysNBSend, via, 0x9, 2, 9);
+    ipc_run_op(o);
+    CHECK_EQ(ssrv.pc, 3);
+    CHECK_MSG(opsrv[2], 0x650, 0x9, 2, 9);
+
+    DELETE(c.sc);
+    CHECK_INVARIANTS();
+    ipc_op_msg(o, seL4_SysNBSend, via, 0xa, 2, 10);
+    ipc_run_op(o);
+    CHECK_EQ(ssrv.pc, 3);
+}
+
+/*
+ * Deleting the reply object at the bottom of a donation chain (C -> S1 -> S2, S2 holding
+ * the SC): C is left Inactive, the chain is cut there; S2's reply still returns the SC
+ * to S1, which then finds its reply object gone (a CapFault in its next receive).
+ */
+IPC_TEST(ipc_passive_chain_delete_bottom_reply)
+{
+    static struct thread s1, s2, c;
+    static struct ipc_script ss1, ss2, sc;
+    static struct ipc_op *ops1[3], *ops2[3], *opc[1];
+    struct fault_ep f;
+    seL4_MessageInfo_t info;
+    seL4_CPtr ep1 = ipc_new_ep(), ep2 = ipc_new_ep(), r1 = ipc_new_reply(), r2 = ipc_new_reply();
+    seL4_CPtr n = ipc_new_ntfn();
+    CHECK(ep1 && ep2 && r1 && r2 && n);
+    seL4_CPtr via1 = ipc_mint(ep1, ALL, 0x660), via2 = ipc_mint(ep2, ALL, 0x670);
+    CHECK(via1 && via2);
+    TRY(fault_ep_create(&f));
+
+    ops1[0] = op_recv(seL4_SysRecv, ep1, r1);
+    ops1[1] = op_send(seL4_SysCall, via2, 0x2, 1, 2);
+    ops1[2] = op_replyrecv(ep1, r1, 0x3, 1, 3);
+    ops2[0] = op_recv(seL4_SysRecv, ep2, r2);
+    ops2[1] = op_recv(seL4_SysWait, n, 0);
+    ops2[2] = op_replyrecv(ep2, r2, 0x4, 1, 4);
+    opc[0] = op_send(seL4_SysCall, via1, 0x1, 1, 1);
+    TRY(ipc_spawn_ops(&s2, &ss2, 210, 0, ops2, 3));
+    TRY(ipc_spawn_ops(&s1, &ss1, IPC_HI_PRIO, f.badged, ops1, 3));
+    TRY(make_passive(&s1));
+    TRY(make_passive(&s2));
+    TRY(ipc_spawn_ops(&c, &sc, 150, 0, opc, 1));
+    CHECK(ss1.pc == 1 && ss2.pc == 1 && sc.pc == 0);
+
+    DELETE(r1);
+    CHECK_INVARIANTS();
+    seL4_Signal(n);
+    CHECK_EQ(ss2.pc, 2);
+    CHECK_EQ(ss1.pc, 2);
+    CHECK_MSG(ops1[1], 0, 0x4, 1, 4);
+    TRY(fault_wait(&f, &info, 1));
+    CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+    CHECK_MR(seL4_CapFault_Addr, r1);
+    CHECK_MR(seL4_CapFault_InRecvPhase, 1);
+    CHECK_EQ(sc.pc, 0);
+    CHECK_INVARIANTS();
+}
+
+/*
+ * ABI (k): the send phase of NBSendRecv donates the sender's SC to a passive receiver
+ * (a plain send, so there is no way back): the receiver runs on it, the sender is left
+ * passive in its receive phase.
+ */
+IPC_TEST(ipc_nbsendrecv_donates_to_passive_receiver)
+{
+    static struct thread srv, t;
+    static struct ipc_script ssrv, st;
+    static struct ipc_op *opsrv[3], *opt[1];
+    unsigned long spin = calibrate_spin(SPIN_US);
+    seL4_Word before = measure_spin(spin);
+    seL4_CPtr ep1 = ipc_new_ep(), ep2 = ipc_new_ep(), r1 = ipc_new_reply(), r2 = ipc_new_reply();
+    CHECK(ep1 && ep2 && r1 && r2);
+    seL4_CPtr via1 = ipc_mint(ep1, ALL, 0x680), via2 = ipc_mint(ep2, ALL, 0x690);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via1 && via2 && o);
+
+    opsrv[0] = op_recv(seL4_SysRecv, ep1, r1);
+    opsrv[1] = op_replyrecv(ep1, r1, 0x1, 1, 1);
+    opsrv[2] = op_replyrecv(ep1, r1, 0x2, 1, 2);
+    CHECK(opsrv[1] != NULL);
+    opsrv[1]->spin = spin;
+    TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 3));
+    TRY(make_passive(&srv));
+
+    opt[0] = op_nbsendrecv(via1, ep2, r2, 0x10, 5, 10);
+    TRY(ipc_create(&t, 150, 0));
+    (void)ipc_consumed(t.sc);
+    CHECK(opt[0] != NULL);
+    st = (struct ipc_script){.ops = opt, .nops = 1};
+    TRY(ipc_start(&t, &st));
+    /* The server ran (on t's SC) and waits again, keeping the SC. */
+    CHECK_EQ(ssrv.pc, 1);
+    CHECK_MSG(opsrv[0], 0x680, 0x10, 5, 10);
+    CHECK_EQ(st.pc, 0);
+    /* t is passive now: a message wakes it but it cannot run. */
+    ipc_op_msg(o, seL4_SysSend, via2, 0x20, 1, 20);
+    ipc_run_op(o);
+    CHECK_EQ(st.pc, 0);
+    /* The server still has the SC: it runs when a message comes. */
+    ipc_op_msg(o, seL4_SysNBSend, via1, 0x30, 1, 30);
+    ipc_run_op(o);
+    CHECK_EQ(ssrv.pc, 2);
+    CHECK_MSG(opsrv[1], 0x680, 0x30, 1, 30);
+    CHECK_CHARGED(ipc_consumed(t.sc), 1, spin, before);
+    CHECK_INVARIANTS();
+}

@@ -32,4 +32,12 @@
     X(ipc_delete_reply_object)                        \
     X(ipc_send_queue_order)                           \
     X(ipc_recv_queue_order)                           \
-    X(ipc_queue_reorder_on_priority_change)
+    X(ipc_queue_reorder_on_priority_change)           \
+    /* ipc_tests.c: passive servers, SC donation */   \
+    X(ipc_passive_server)                             \
+    X(ipc_passive_server_chain)                       \
+    X(ipc_passive_delete_reply_returns_sc)            \
+    X(ipc_passive_server_deleted)                     \
+    X(ipc_passive_caller_deleted)                     \
+    X(ipc_passive_chain_delete_bottom_reply)          \
+    X(ipc_nbsendrecv_donates_to_passive_receiver)
