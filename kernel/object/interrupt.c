@@ -27,11 +27,12 @@ enum irq_state { IRQ_INACTIVE = 0, IRQ_SIGNAL, IRQ_RESERVED };
 
 static uint8_t irq_state[NUM_IRQS];
 static cte_t irq_slots[NUM_IRQS] ALIGNED(32);
-static cte_t *irq_control_slot;
 
 void irq_init(cte_t *control_slot)
 {
-    irq_control_slot = control_slot;
+    /* Handler caps descend from the IRQControl cap that issues them, wherever it has
+     * been moved since boot (not from this slot). */
+    (void)control_slot;
     /* A line's notification cap may be the last one: the invariant checker looks here too. */
     invariants_add_root(irq_slots, NUM_IRQS);
     for (word_t irq = 0; irq < NUM_IRQS; irq++) {
@@ -93,12 +94,13 @@ static status_t lookup_empty_dest(const invocation_t *inv, word_t index, word_t 
     return OK;
 }
 
-static void perform_irq_control_get(word_t irq, bool set_trigger, bool edge, cte_t *dest)
+static void perform_irq_control_get(word_t irq, bool set_trigger, bool edge, cte_t *control,
+                                    cte_t *dest)
 {
     if (set_trigger)
         plat_irq_set_edge_triggered(irq, edge);
     irq_state[irq] = IRQ_SIGNAL;
-    cte_insert(irq_handler_cap_new(irq), irq_control_slot, dest);
+    cte_insert(irq_handler_cap_new(irq), control, dest);
 }
 
 status_t decode_irq_control_invocation(invocation_t *inv)
@@ -133,7 +135,7 @@ status_t decode_irq_control_invocation(invocation_t *inv)
     s = lookup_empty_dest(inv, index, depth, &dest);
     if (s != OK)
         return s;
-    perform_irq_control_get(irq, with_trigger, trigger != 0, dest);
+    perform_irq_control_get(irq, with_trigger, trigger != 0, inv->slot, dest);
     return OK;
 }
 
