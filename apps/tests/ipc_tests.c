@@ -340,7 +340,6 @@ IPC_TEST(ipc_nonblocking_nobody_waiting)
 
 /* ---- NBSendRecv and NBSendWait -------------------------------------------------------------- */
 
-#define BOGUS_CPTR 0x4000000000000123ull /* does not resolve (guard mismatch) */
 
 /*
  * NBSendRecv (x8 = send destination, x0 = receive source, x6 = reply object): the send
@@ -1755,15 +1754,6 @@ static int check_charged_at(const char *file, int line, seL4_Word used, unsigned
 #define CHECK_CHARGED(used, count, spin, before)                                         \
     TRY(check_charged_at(__FILE__, __LINE__, used, count, spin, before))
 
-/* Make a child that is blocked in a receive passive: take its SC away. */
-static int make_passive(struct thread *t)
-{
-    seL4_Error e = seL4_SchedContext_UnbindObject(t->sc, t->tcb);
-    if (e != seL4_NoError)
-        FAIL_R(-1, "SchedContext_UnbindObject: %s", err_name(e));
-    return 0;
-}
-
 #define PASSIVE_CALLS 4
 #define SPIN_US 2000
 
@@ -1797,7 +1787,7 @@ IPC_TEST(ipc_passive_server)
 
     TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, PASSIVE_CALLS + 2));
     CHECK_EQ(ssrv.pc, 0);
-    TRY(make_passive(&srv));
+    TRY(ipc_make_passive(&srv));
     (void)ipc_consumed(srv.sc);
 
     TRY(ipc_create(&cli, 150, 0));
@@ -1856,8 +1846,8 @@ IPC_TEST(ipc_passive_server_chain)
 
     TRY(ipc_spawn_ops(&s2, &ss2, 210, 0, ops2, 3));
     TRY(ipc_spawn_ops(&s1, &ss1, IPC_HI_PRIO, 0, ops1, 5));
-    TRY(make_passive(&s1));
-    TRY(make_passive(&s2));
+    TRY(ipc_make_passive(&s1));
+    TRY(ipc_make_passive(&s2));
     (void)ipc_consumed(s1.sc);
     (void)ipc_consumed(s2.sc);
     TRY(ipc_create(&c, 150, 0));
@@ -1902,7 +1892,7 @@ IPC_TEST(ipc_passive_delete_reply_returns_sc)
     opsrv[1] = op_recv(seL4_SysWait, n, 0);
     opsrv[2] = op_replyrecv(ep, reply, 0x1, 1, 1);
     TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 3));
-    TRY(make_passive(&srv));
+    TRY(ipc_make_passive(&srv));
     opc[0] = op_send(seL4_SysCall, via, 0x2, 2, 2);
     TRY(ipc_spawn_ops(&c, &sc, 150, 0, opc, 1));
     CHECK_EQ(ssrv.pc, 1);
@@ -1945,7 +1935,7 @@ IPC_TEST(ipc_passive_server_deleted)
     opsrv[0] = op_recv(seL4_SysRecv, ep, reply);
     opsrv[1] = op_recv(seL4_SysWait, n, 0);
     TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 2));
-    TRY(make_passive(&srv));
+    TRY(ipc_make_passive(&srv));
     opc[0] = op_send(seL4_SysCall, via, 0x4, 4, 4);
     TRY(ipc_spawn_ops(&c, &sc, 150, 0, opc, 1));
     CHECK_EQ(ssrv.pc, 1);
@@ -1981,7 +1971,7 @@ IPC_TEST(ipc_passive_caller_deleted)
     opsrv[2] = op_replyrecv(ep, reply, 0x6, 1, 6);
     opsrv[3] = op_replyrecv(ep, reply, 0x7, 1, 7);
     TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 4));
-    TRY(make_passive(&srv));
+    TRY(ipc_make_passive(&srv));
     opc[0] = op_send(seL4_SysCall, via, 0x8, 1, 8);
     TRY(ipc_spawn_ops(&c, &sc, 150, 0, opc, 1));
     CHECK_EQ(ssrv.pc, 1);
@@ -2030,8 +2020,8 @@ IPC_TEST(ipc_passive_chain_delete_bottom_reply)
     opc[0] = op_send(seL4_SysCall, via1, 0x1, 1, 1);
     TRY(ipc_spawn_ops(&s2, &ss2, 210, 0, ops2, 3));
     TRY(ipc_spawn_ops(&s1, &ss1, IPC_HI_PRIO, f.badged, ops1, 3));
-    TRY(make_passive(&s1));
-    TRY(make_passive(&s2));
+    TRY(ipc_make_passive(&s1));
+    TRY(ipc_make_passive(&s2));
     TRY(ipc_spawn_ops(&c, &sc, 150, 0, opc, 1));
     CHECK(ss1.pc == 1 && ss2.pc == 1 && sc.pc == 0);
 
@@ -2073,7 +2063,7 @@ IPC_TEST(ipc_nbsendrecv_donates_to_passive_receiver)
     CHECK(opsrv[1] != NULL);
     opsrv[1]->spin = spin;
     TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 3));
-    TRY(make_passive(&srv));
+    TRY(ipc_make_passive(&srv));
 
     opt[0] = op_nbsendrecv(via1, ep2, r2, 0x10, 5, 10);
     TRY(ipc_create(&t, 150, 0));

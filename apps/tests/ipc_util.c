@@ -325,6 +325,26 @@ seL4_Word ipc_consumed(seL4_CPtr sc)
     return r.error ? ~(seL4_Word)0 : r.consumed;
 }
 
+seL4_CPtr ipc_new_sc(void)
+{
+    seL4_CPtr sc = alloc_object(seL4_SchedContextObject, seL4_MinSchedContextBits);
+    if (!sc)
+        return 0;
+    seL4_Error e = seL4_SchedControl_ConfigureFlags(test_bootinfo->schedcontrol.start, sc, 1000,
+                                                    1000, 0, 0, 0);
+    if (e != seL4_NoError)
+        FAIL_R(0, "SchedControl_ConfigureFlags: %s", err_name(e));
+    return sc;
+}
+
+int ipc_make_passive(struct thread *t)
+{
+    seL4_Error e = seL4_SchedContext_UnbindObject(t->sc, t->tcb);
+    if (e != seL4_NoError)
+        FAIL_R(-1, "SchedContext_UnbindObject: %s", err_name(e));
+    return 0;
+}
+
 /* ---- the wrapper -------------------------------------------------------------------------- */
 
 void ipc_test_run(void (*body)(void))

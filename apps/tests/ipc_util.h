@@ -36,6 +36,9 @@
 #define IPC_SENTINEL(i) (0x5e47100000000000ull | (seL4_Word)(i))
 #define IPC_CB_POISON(i) (0xcb00cb0000000000ull | (seL4_Word)(i))
 
+/* A cptr that does not resolve in the root CSpace (guard mismatch). */
+#define BOGUS_CPTR 0x4000000000000123ull
+
 /* Rights as a value (libsel4's seL4_Can* are compound literals). */
 #define RIGHTS(w) ((seL4_CapRights_t){{(w)}})
 #define R_W 0x1u
@@ -169,6 +172,10 @@ int ipc_delete_at(const char *file, int line, seL4_CPtr slot);
 static inline seL4_Word cap_tag(seL4_CPtr slot) { return seL4_DebugCapIdentify(slot); }
 /* SchedContext_Consumed in µs (resets the counter); ~0 on error. */
 seL4_Word ipc_consumed(seL4_CPtr sc);
+/* A new SC configured with 1 ms budget every 1 ms, or 0 after a failure. */
+seL4_CPtr ipc_new_sc(void);
+/* Make a child passive (take its own SC away; it must not be running). */
+int ipc_make_passive(struct thread *t);
 
 /* The kernel's invariant checker (Keel debug syscall) finds nothing wrong. */
 #define CHECK_INVARIANTS() CHECK_EQ(keel_DebugCheckInvariants(), 0)

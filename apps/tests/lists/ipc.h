@@ -40,4 +40,15 @@
     X(ipc_passive_server_deleted)                     \
     X(ipc_passive_caller_deleted)                     \
     X(ipc_passive_chain_delete_bottom_reply)          \
-    X(ipc_nbsendrecv_donates_to_passive_receiver)
+    X(ipc_nbsendrecv_donates_to_passive_receiver)     \
+    /* notification_tests.c */                        \
+    X(ntfn_signal_wait_poll)                          \
+    X(ntfn_unbadged_signal)                           \
+    X(ntfn_waiter_order)                              \
+    X(ntfn_rights)                                    \
+    X(ntfn_bound_notification)                        \
+    X(ntfn_bind_rules)                                \
+    X(ntfn_delete_with_waiters)                       \
+    X(ntfn_delete_waiting_tcb)                        \
+    X(ntfn_combined_send_phase)                       \
+    X(ntfn_sched_context_lent_to_passive_waiter)
