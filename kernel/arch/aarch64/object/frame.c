@@ -94,6 +94,11 @@ void cache_maintenance(word_t label, paddr_t pstart, word_t bytes)
         break;
     case ARMPageInvalidate_Data:
     case ARMVSpaceInvalidate_Data:
+        /* DC IVAC works on whole lines: write back the (at most two) lines the range
+         * only partly covers first, so that bytes outside [start, end) keep their
+         * dirty data, as in seL4. */
+        arch_dcache_clean(start, start + 1);
+        arch_dcache_clean(end - 1, end);
         arch_dcache_invalidate(start, end);
         break;
     case ARMPageCleanInvalidate_Data:
