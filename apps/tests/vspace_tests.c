@@ -658,8 +658,12 @@ TEST(vspace_large_pages)
     /* A level-3 table holds r + 2 MiB: no block there. */
     CHECK_REPLY(r_map(large2, ROOT_VS, r + MIB2, RIGHTS_RW, ATTR_DEFAULT), seL4_FailedLookup, 0,
                 seL4_MissingCapability, 12);
-    /* A block holds r: no table there. */
+    /* A block holds r: no table there, and a 4 KiB frame stops at the block. */
     CHECK_REPLY0(r_pt_map(pt, ROOT_VS, r + PAGE), seL4_DeleteFirst);
+    seL4_CPtr small_in = alloc_object(seL4_ARM_SmallPageObject, 0);
+    CHECK(small_in);
+    CHECK_REPLY(r_map(small_in, ROOT_VS, r + 5 * PAGE, RIGHTS_RW, ATTR_DEFAULT), seL4_FailedLookup,
+                0, seL4_MissingCapability, 21);
     CHECK_REPLY(r_map(small, ROOT_VS, r + MIB2, RIGHTS_R, ATTR_DEFAULT), seL4_NoError);
 
     script_reset(&s);
