@@ -35,7 +35,7 @@
 #define MAX_REGIONS   4096
 #define MAX_NESTING   64
 #define STRAY_SCAN_LIMIT 4096            /* untyped descendants searched for past the run */
-#define RUN_WALK_LIMIT   4096            /* slots walked back to find an object's untyped */
+#define RUN_WALK_LIMIT   65536           /* slots walked along an untyped's run */
 
 typedef struct slot_array {
     cte_t *slots;
@@ -46,7 +46,6 @@ typedef struct region {
     paddr_t base;
     word_t bits;
     const cte_t *slot;
-    const cte_t *run_head;               /* untyped regions: first slot of the covered run */
 } region_t;
 
 static slot_array_t roots[MAX_ROOTS];
@@ -144,7 +143,7 @@ static void add_region(const cte_t *slot)
         incomplete = true;
         return;
     }
-    regions[num_regions++] = (region_t){ cap_paddr(slot->cap), cap_object_size_bits(slot->cap), slot, NULL };
+    regions[num_regions++] = (region_t){ cap_paddr(slot->cap), cap_object_size_bits(slot->cap), slot };
 }
 
 /* The slot arrays a cap gives access to. */
@@ -364,50 +363,68 @@ static bool is_untyped_of(const cte_t *s, const region_t *u)
            untyped_size_bits(s->cap) == u->bits;
 }
 
-/*
- * r lies inside untyped u (the innermost untyped containing it). Its cap must be in the
- * run of u's descendants: the run of slots in u's memory that contains it must start with
- * a cap to u, and the same run as u's own. Otherwise revoking u would not reach r, and
- * u's memory could be handed out again while r lives. Device memory holds only frames
- * and untypeds, marked as device.
- */
-static status_t check_inside_untyped(region_t *u, const region_t *r)
+static bool same_untyped_region(const region_t *a, const region_t *b)
+{
+    return region_is_untyped(a) && region_is_untyped(b) && a->base == b->base && a->bits == b->bits;
+}
+
+/* Device memory holds only frames and untypeds, marked as device; RAM no device ones. */
+static status_t check_device_flags(const region_t *u, const region_t *r)
 {
     cap_t c = r->slot->cap;
     bool device = untyped_is_device(u->slot->cap);
-    const cte_t *head;
 
     switch (cap_type(c)) {
     case cap_frame_cap:
         if (frame_is_device(c) != device)
             return violation2(u->slot, r->slot, "frame's device flag differs from its untyped's");
-        break;
+        return OK;
     case cap_untyped_cap:
         if (untyped_is_device(c) != device)
             return violation2(u->slot, r->slot, "untyped's device flag differs from its parent's");
-        break;
+        return OK;
     default:
         if (device)
             return violation2(u->slot, r->slot, "kernel object in device memory");
-        break;
+        return OK;
     }
+}
 
-    if (!u->run_head)
-        u->run_head = covered_run_head(u, u->slot);
-    head = covered_run_head(u, r->slot);
-    if (!u->run_head || !head)
-        return OK;                      /* too long to follow: skipped (incomplete) */
-    if (!is_untyped_of(head, u) || head != u->run_head)
-        return violation2(u->slot, r->slot,
-                          "object in an untyped's memory is not among its descendants "
-                          "(revoking the untyped would miss it)");
-    return OK;
+/*
+ * Every cap to memory of untyped u (regions[first..end)) must be in the run of u's
+ * descendants, or revoking u would not reach it and u's memory could be handed out again
+ * while the object lives. The run starts at the first cap to u's exact region and holds
+ * only caps inside u, so it is enough that it holds as many caps as lie inside u; if not,
+ * the caps whose run starts elsewhere are the strays.
+ */
+static status_t check_untyped_caps_in_run(const region_t *u, word_t first, word_t end)
+{
+    const cte_t *head = covered_run_head(u, u->slot);
+    word_t run = 0;
+
+    if (!head)
+        return OK;                                  /* too long to follow (incomplete) */
+    if (is_untyped_of(head, u)) {
+        for (const cte_t *x = head; x && same_region_as(u->slot->cap, x->cap); x = mdb_next(x))
+            if (++run > end - first)
+                break;
+        if (run == end - first)
+            return OK;
+    }
+    for (word_t j = first; j < end; j++) {
+        const cte_t *h = covered_run_head(u, regions[j].slot);
+        if (h && h != head)
+            return violation2(u->slot, regions[j].slot,
+                              "object in an untyped's memory is not among its descendants "
+                              "(revoking the untyped would miss it)");
+    }
+    return violation(u->slot, "the caps inside an untyped do not form one run after it");
 }
 
 /*
  * Objects must nest like intervals: any two are disjoint, or one is an untyped that
- * contains the other, or they are the same object (same place, size and type). Every
- * object inside an untyped is checked against the innermost one (check_inside_untyped).
+ * contains the other, or they are the same object (same place, size and type). Then
+ * each untyped's contents are checked against it.
  */
 static status_t check_no_overlap(void)
 {
@@ -418,7 +435,6 @@ static status_t check_no_overlap(void)
     sort_regions();
     for (word_t i = 0; i < num_regions; i++) {
         region_t *r = &regions[i];
-        region_t *u = NULL;
 
         while (depth > 0 && region_end(open[depth - 1]) <= r->base)
             depth--;
@@ -430,18 +446,9 @@ static status_t check_no_overlap(void)
                 if (r->base != top->base || r->bits != top->bits ||
                     cap_type(r->slot->cap) != cap_type(top->slot->cap))
                     return violation2(top->slot, r->slot, "object lies inside another object");
-                /* Another cap to the same object: it too must descend from the untyped. */
-                if (depth > 1 && region_is_untyped(open[depth - 2])) {
-                    st = check_inside_untyped(open[depth - 2], r);
-                    if (st != OK)
-                        return st;
-                }
-                continue;
+                continue;    /* another cap to the same object */
             }
-            u = top;
-        }
-        if (u) {
-            st = check_inside_untyped(u, r);
+            st = check_device_flags(top, r);
             if (st != OK)
                 return st;
         }
@@ -450,6 +457,20 @@ static status_t check_no_overlap(void)
             return OK;
         }
         open[depth++] = r;
+    }
+
+    /* The regions inside an untyped follow it in the sorted order (copies of it first). */
+    for (word_t i = 0; i < num_regions; i++) {
+        const region_t *u = &regions[i];
+        word_t end = i + 1;
+
+        if (!region_is_untyped(u) || (i > 0 && same_untyped_region(&regions[i - 1], u)))
+            continue;
+        while (end < num_regions && regions[end].base < region_end(u))
+            end++;
+        st = check_untyped_caps_in_run(u, i, end);
+        if (st != OK)
+            return st;
     }
     return OK;
 }
