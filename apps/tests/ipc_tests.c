@@ -10,6 +10,7 @@
 #include "ipc_util.h"
 
 #define ALL (R_W | R_R | R_G | R_GR)
+#define NR_RIGHTS (R_W | R_R)
 
 /* ---- message sweeps: lengths 0..120 and two above the maximum ----------------------------- */
 
@@ -564,6 +565,26 @@ IPC_TEST(ipc_call_to_wait_leaves_caller_inactive)
     ipc_run_op(o);
     CHECK_EQ(sc2.pc, 1);
     CHECK_MSG(opc2[0], 0, 0x50, 1, 5);
+
+    /* A fault message taken with Wait: the faulting thread is left Inactive too. */
+    static struct thread ft;
+    static struct ipc_script sft;
+    static struct ipc_op *opft[1];
+    seL4_CPtr handler = ipc_mint(ep, ALL, 0x5f);
+    CHECK(handler != 0);
+    opft[0] = op_send(seL4_SysSend, BOGUS_CPTR, 0x60, 1, 6);
+    TRY(ipc_spawn_ops(&ft, &sft, IPC_HI_PRIO, handler, opft, 1));
+    ipc_op_recv(o, seL4_SysWait, ep, 0);
+    ipc_run_op(o);
+    CHECK_EQ(o->out[0], 0x5f);
+    CHECK_EQ(op_label(o), seL4_Fault_CapFault);
+    CHECK_EQ(o->mr[seL4_CapFault_Addr], BOGUS_CPTR);
+    CHECK_EQ(o->mr[seL4_CapFault_InRecvPhase], 0);
+    ipc_op_recv(o, seL4_SysNBRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+    CHECK_EQ(sft.pc, 0);
+    CHECK_INVARIANTS();
 }
 
 /* ---- IPC buffers ------------------------------------------------------------------------------ */
@@ -1351,6 +1372,18 @@ IPC_TEST(ipc_delete_endpoint_with_waiters)
     CHECK(via && via2 && handler && o);
     TRY(fault_ep_create(&f));
 
+    /* G's call was received already: it waits on a reply object, not on ep. */
+    static struct thread g;
+    static struct ipc_script sg;
+    static struct ipc_op *opg[1];
+    seL4_CPtr reply_g = ipc_new_reply();
+    CHECK(reply_g != 0);
+    opg[0] = op_send(seL4_SysCall, via, 0x7, 2, 7);
+    TRY(ipc_spawn_ops(&g, &sg, IPC_HI_PRIO, f.badged, opg, 1));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply_g);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x101, 0x7, 2, 7);
+
     opa[0] = op_send(seL4_SysSend, via, 0x1, 1, 1);
     TRY(ipc_spawn_ops(&a, &sa, IPC_HI_PRIO, f.badged, opa, 1));
     opb[0] = op_send(seL4_SysCall, via, 0x2, 2, 2);
@@ -1391,6 +1424,12 @@ IPC_TEST(ipc_delete_endpoint_with_waiters)
     CHECK_EQ(opb[0]->mr[0], 0);
     /* C, which was delivering a fault, is Inactive: no fault to f, no progress. */
     CHECK_EQ(sc.pc, 0);
+    /* G still waits for its reply, which still reaches it. */
+    CHECK_EQ(sg.pc, 0);
+    ipc_op_msg(o, seL4_SysSend, reply_g, 0x17, 3, 17);
+    ipc_run_op(o);
+    CHECK_EQ(sg.pc, 1);
+    CHECK_MSG(opg[0], 0, 0x17, 3, 17);
 
     /* D's reply object is no longer linked to D: using it disturbs nobody. */
     ipc_op_recv(o, seL4_SysNBRecv, ep3, reply_d);
@@ -1599,6 +1638,156 @@ IPC_TEST(ipc_delete_reply_object)
     CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
     CHECK_MR(seL4_CapFault_Addr, reply3);
     CHECK_MR(seL4_CapFault_InRecvPhase, 1);
+}
+
+/*
+ * Suspending a thread in the middle of an IPC cancels the IPC as deleting it would (a
+ * queued sender or receiver leaves the queue, a caller leaves its reply object);
+ * Resume makes it redo its syscall. Deleting one of two caps to a reply object
+ * changes nothing.
+ */
+IPC_TEST(ipc_suspend_resume_mid_ipc)
+{
+    static struct thread snd, c, rv;
+    static struct ipc_script ssnd, sc, srv;
+    static struct ipc_op *opsnd[1], *opc[1], *oprv[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), reply2 = ipc_new_reply();
+    CHECK(ep && reply && reply2);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x131), reply_copy = cap_copy(reply, seL4_AllRights);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && reply_copy && o);
+
+    opsnd[0] = op_send(seL4_SysSend, via, 0x1, 2, 1);
+    TRY(ipc_spawn_ops(&snd, &ssnd, IPC_HI_PRIO, 0, opsnd, 1));
+    CHECK_OK(seL4_TCB_Suspend(snd.tcb));
+    CHECK_INVARIANTS();
+    ipc_op_recv(o, seL4_SysNBRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+    CHECK_OK(seL4_TCB_Resume(snd.tcb));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x131, 0x1, 2, 1);
+    CHECK_EQ(ssnd.pc, 1);
+
+    opc[0] = op_send(seL4_SysCall, via, 0x2, 3, 2);
+    TRY(ipc_spawn_ops(&c, &sc, IPC_HI_PRIO, 0, opc, 1));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x131, 0x2, 3, 2);
+    DELETE(reply_copy); /* not the last cap: the call is still answerable */
+    CHECK_OK(seL4_TCB_Suspend(c.tcb));
+    CHECK_INVARIANTS();
+    ipc_op_msg(o, seL4_SysSend, reply, 0x3, 1, 3);
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 0);
+    CHECK_OK(seL4_TCB_Resume(c.tcb));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x131, 0x2, 3, 2);
+    ipc_op_msg(o, seL4_SysSend, reply, 0x4, 4, 4);
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 1);
+    CHECK_MSG(opc[0], 0, 0x4, 4, 4);
+
+    oprv[0] = op_recv(seL4_SysRecv, ep, reply2);
+    TRY(ipc_spawn_ops(&rv, &srv, IPC_HI_PRIO, 0, oprv, 1));
+    CHECK_OK(seL4_TCB_Suspend(rv.tcb));
+    CHECK_INVARIANTS();
+    ipc_op_msg(o, seL4_SysNBSend, via, 0x5, 1, 5);
+    ipc_run_op(o);
+    CHECK_EQ(srv.pc, 0);
+    CHECK_OK(seL4_TCB_Resume(rv.tcb));
+    ipc_op_msg(o, seL4_SysSend, via, 0x6, 1, 6);
+    ipc_run_op(o);
+    CHECK_EQ(srv.pc, 1);
+    CHECK_MSG(oprv[0], 0x131, 0x6, 1, 6);
+}
+
+/* ---- libsel4 wrappers ----------------------------------------------------------------------- */
+
+struct lib_server {
+    seL4_CPtr ep, reply;
+    volatile unsigned count;
+    volatile seL4_Word badge;
+};
+
+/* Echo server written with libsel4: answers label+1 and every MR plus one. */
+static void lib_server_main(seL4_Word arg)
+{
+    struct lib_server *c = (struct lib_server *)(uintptr_t)arg;
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(c->ep, &badge, c->reply);
+    for (;;) {
+        c->badge = badge;
+        c->count = c->count + 1;
+        seL4_Word n = seL4_MessageInfo_get_length(info);
+        for (seL4_Word i = 0; i < n; i++)
+            seL4_SetMR((int)i, seL4_GetMR((int)i) + 1);
+        info = seL4_ReplyRecv(c->ep,
+                              seL4_MessageInfo_new(seL4_MessageInfo_get_label(info) + 1, 0, 0, n),
+                              &badge, c->reply);
+    }
+}
+
+/* The same exchanges through libsel4's stubs (plain and *WithMRs variants). */
+IPC_TEST(ipc_libsel4_stubs)
+{
+    static struct thread t;
+    static struct lib_server c;
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), n = ipc_new_ntfn();
+    CHECK(ep && reply && n);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x141), nb = ipc_mint(n, NR_RIGHTS, 0x3);
+    CHECK(via && nb);
+    c = (struct lib_server){.ep = ep, .reply = reply};
+    TRY(ipc_create(&t, IPC_HI_PRIO, 0));
+    TRY(thread_start(&t, lib_server_main, (seL4_Word)(uintptr_t)&c));
+
+    for (int i = 0; i < 10; i++)
+        seL4_SetMR(i, 100 + i);
+    seL4_MessageInfo_t info = seL4_Call(via, seL4_MessageInfo_new(0x10, 0, 0, 10));
+    CHECK_EQ(c.count, 1);
+    CHECK_EQ(c.badge, 0x141);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), 0x11);
+    CHECK_EQ(seL4_MessageInfo_get_length(info), 10);
+    for (int i = 0; i < 10; i++)
+        CHECK_EQ(seL4_GetMR(i), 101 + i);
+
+    seL4_Word m0 = 7, m1 = 8, m2 = 9, m3 = 10;
+    info = seL4_CallWithMRs(via, seL4_MessageInfo_new(0x20, 0, 0, 3), &m0, &m1, &m2, &m3);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), 0x21);
+    CHECK_EQ(seL4_MessageInfo_get_length(info), 3);
+    CHECK(m0 == 8 && m1 == 9 && m2 == 10);
+
+    /* Signal / Poll / Wait / NBWait. */
+    seL4_Word badge = 1;
+    seL4_Poll(n, &badge);
+    CHECK_EQ(badge, 0);
+    seL4_Signal(nb);
+    seL4_Signal(nb);
+    seL4_Wait(n, &badge);
+    CHECK_EQ(badge, 0x3);
+    seL4_NBWait(n, &badge);
+    CHECK_EQ(badge, 0);
+
+    /* NBSendRecv / NBSendWait: a signal in the send phase, a pending one in the receive. */
+    seL4_Signal(nb);
+    badge = 0;
+    seL4_NBSendWait(nb, seL4_MessageInfo_new(0, 0, 0, 0), n, &badge);
+    CHECK_EQ(badge, 0x3);
+    seL4_NBSendWaitWithMRs(nb, seL4_MessageInfo_new(0, 0, 0, 0), n, &badge, NULL, NULL, NULL, NULL);
+    CHECK_EQ(badge, 0x3);
+    seL4_Signal(nb);
+    badge = 0;
+    seL4_NBSendRecv(nb, seL4_MessageInfo_new(0, 0, 0, 0), n, &badge, reply);
+    CHECK_EQ(badge, 0x3);
+
+    /* Send / NBSend reach the server (it replies to nobody). */
+    seL4_SetMR(0, 1);
+    seL4_Send(via, seL4_MessageInfo_new(0x30, 0, 0, 1));
+    CHECK_EQ(c.count, 3);
+    seL4_NBSend(via, seL4_MessageInfo_new(0x31, 0, 0, 1));
+    CHECK_EQ(c.count, 4);
 }
 
 /* ---- queue order ------------------------------------------------------------------------------ */

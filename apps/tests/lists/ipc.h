@@ -30,6 +30,8 @@
     X(ipc_cancel_badged_sends)                        \
     X(ipc_delete_tcb_mid_ipc)                         \
     X(ipc_delete_reply_object)                        \
+    X(ipc_suspend_resume_mid_ipc)                     \
+    X(ipc_libsel4_stubs)                              \
     X(ipc_send_queue_order)                           \
     X(ipc_recv_queue_order)                           \
     X(ipc_queue_reorder_on_priority_change)           \
