@@ -1704,6 +1704,96 @@ IPC_TEST(ipc_suspend_resume_mid_ipc)
     CHECK_MSG(oprv[0], 0x131, 0x6, 1, 6);
 }
 
+/*
+ * Who runs after an IPC wakes a thread: a partner of lower or equal priority is made
+ * ready but the waker goes on (MCS: equal priority queues behind the running thread);
+ * one of higher priority runs at once. A blocking root lets lower threads run.
+ */
+IPC_TEST(ipc_wakeup_priority)
+{
+    static struct thread lo, eq, srv, snd, c;
+    static struct ipc_script slo, seq, ssrv, ssnd, sc;
+    static struct ipc_op *oplo[1], *opeq[1], *opsrv[2], *opsnd[1], *opc[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), r1 = ipc_new_reply();
+    seL4_CPtr r2 = ipc_new_reply(), r3 = ipc_new_reply();
+    CHECK(ep && reply && r1 && r2 && r3);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x151);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via && o);
+
+    /* Lower and equal priority receivers: the root's Send returns first. */
+    oplo[0] = op_recv(seL4_SysRecv, ep, r1);
+    TRY(ipc_create(&lo, IPC_LO_PRIO, 0));
+    slo = (struct ipc_script){.ops = oplo, .nops = 1};
+    CHECK(oplo[0] != NULL);
+    TRY(ipc_start(&lo, &slo));
+    seL4_Yield(); /* it runs and blocks in Recv */
+    CHECK_EQ(slo.pc, 0);
+    ipc_op_msg(o, seL4_SysSend, via, 0x1, 5, 1);
+    ipc_run_op(o);
+    CHECK_EQ(slo.pc, 0);
+    TRY(ipc_yield_until(&slo.pc, 1, 20));
+    CHECK_MSG(oplo[0], 0x151, 0x1, 5, 1);
+
+    opeq[0] = op_recv(seL4_SysRecv, ep, r2);
+    TRY(ipc_create(&eq, IPC_ROOT_PRIO, 0));
+    seq = (struct ipc_script){.ops = opeq, .nops = 1};
+    CHECK(opeq[0] != NULL);
+    TRY(ipc_start(&eq, &seq));
+    seL4_Yield();
+    CHECK_EQ(seq.pc, 0);
+    ipc_op_msg(o, seL4_SysSend, via, 0x2, 6, 2);
+    ipc_run_op(o);
+    CHECK_EQ(seq.pc, 0);
+    TRY(ipc_yield_until(&seq.pc, 1, 20));
+    CHECK_MSG(opeq[0], 0x151, 0x2, 6, 2);
+
+    /* The root calls a lower-priority server: it runs while the root waits, and its
+     * reply lets the root run again at once. */
+    opsrv[0] = op_recv(seL4_SysRecv, ep, r3);
+    opsrv[1] = op_replyrecv(ep, r3, 0x3, 7, 3);
+    CHECK(opsrv[0] && opsrv[1]);
+    TRY(ipc_create(&srv, IPC_LO_PRIO, 0));
+    ssrv = (struct ipc_script){.ops = opsrv, .nops = 2};
+    TRY(ipc_start(&srv, &ssrv));
+    seL4_Yield();
+    CHECK_EQ(ssrv.pc, 0);
+    ipc_op_msg(o, seL4_SysCall, via, 0x4, 8, 4);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0, 0x3, 7, 3);
+    CHECK_EQ(ssrv.pc, 1);
+    CHECK_MSG(opsrv[0], 0x151, 0x4, 8, 4);
+    thread_destroy(&srv);
+
+    /* The root receives from a lower-priority sender that runs only once the root waits;
+     * the message wakes the root, which preempts the sender. */
+    opsnd[0] = op_send(seL4_SysSend, via, 0x5, 9, 5);
+    CHECK(opsnd[0] != NULL);
+    TRY(ipc_create(&snd, IPC_LO_PRIO, 0));
+    ssnd = (struct ipc_script){.ops = opsnd, .nops = 1};
+    TRY(ipc_start(&snd, &ssnd));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x151, 0x5, 9, 5);
+    CHECK_EQ(ssnd.pc, 0);
+    TRY(ipc_yield_until(&ssnd.pc, 1, 20));
+
+    /* A lower-priority caller: the root's reply makes it ready, the root goes on. */
+    opc[0] = op_send(seL4_SysCall, via, 0x6, 2, 6);
+    CHECK(opc[0] != NULL);
+    TRY(ipc_create(&c, IPC_LO_PRIO, 0));
+    sc = (struct ipc_script){.ops = opc, .nops = 1};
+    TRY(ipc_start(&c, &sc));
+    ipc_op_recv(o, seL4_SysRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x151, 0x6, 2, 6);
+    ipc_op_msg(o, seL4_SysSend, reply, 0x7, 3, 7);
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 0);
+    TRY(ipc_yield_until(&sc.pc, 1, 20));
+    CHECK_MSG(opc[0], 0, 0x7, 3, 7);
+}
+
 /* ---- libsel4 wrappers ----------------------------------------------------------------------- */
 
 struct lib_server {

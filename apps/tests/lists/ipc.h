@@ -31,6 +31,7 @@
     X(ipc_delete_tcb_mid_ipc)                         \
     X(ipc_delete_reply_object)                        \
     X(ipc_suspend_resume_mid_ipc)                     \
+    X(ipc_wakeup_priority)                            \
     X(ipc_libsel4_stubs)                              \
     X(ipc_send_queue_order)                           \
     X(ipc_recv_queue_order)                           \
