@@ -16,6 +16,8 @@ abnormal ends (panic, timeout, bad exit status, no done marker) count as failure
 
 Output is streamed to the terminal and to --log. --send-after MARKER --send TEXT types
 TEXT into the serial console once MARKER has appeared (repeatable, in order).
+--expect TEXT (repeatable) checks interactive programs without a test protocol: each
+TEXT must appear in the output after the previous one; each counts as one test.
 """
 
 import argparse
@@ -45,6 +47,9 @@ def parse_args():
     p.add_argument("--send-after", action="append", default=[], metavar="MARKER")
     p.add_argument("--send", action="append", default=[], metavar="TEXT",
                    help="text for the matching --send-after (\\n and \\r understood)")
+    p.add_argument("--expect", action="append", default=[], metavar="TEXT",
+                   help="text that must appear in the output, after the previous one "
+                        "(repeatable; each counts as a test)")
     p.add_argument("--qemu-arg", action="append", default=[],
                    help="extra QEMU option (repeatable)")
     args = p.parse_args()
@@ -64,6 +69,9 @@ class Run:
         self.partial = ""           # current line (no newline yet)
         self.sends = [(m, t.encode().decode("unicode_escape"))
                       for m, t in zip(args.send_after, args.send)]
+        self.expects = list(args.expect)
+        self.found = []             # --expect texts seen so far
+        self.unmatched = ""         # output not yet searched past by --expect
 
     def output(self, data):
         text = data.decode("utf-8", errors="replace")
@@ -72,9 +80,20 @@ class Run:
         if self.log:
             self.log.write(text)
         self.partial += text.replace("\r", "")
+        self.match_expects(text.replace("\r", ""))
         *lines, self.partial = self.partial.split("\n")
         for line in lines:
             self.judge(line)
+
+    def match_expects(self, text):
+        if not self.expects:
+            return
+        self.unmatched += text
+        while self.expects and self.expects[0] in self.unmatched:
+            at = self.unmatched.index(self.expects[0]) + len(self.expects[0])
+            self.unmatched = self.unmatched[at:]
+            self.passed += 1
+            self.found.append(self.expects.pop(0))
 
     def judge(self, line):
         m = RESULT_RE.search(line)
@@ -154,6 +173,10 @@ def main():
         run.failures.append("QEMU exited with status %d" % status)
     if not run.done and not timed_out:
         run.failures.append('the done marker "%s" never appeared' % args.done_marker)
+    for text in run.found:
+        print('expected "%s": found' % text)
+    for text in run.expects:
+        run.failures.append('expected "%s" never appeared' % text)
     if run.passed == 0 and not args.allow_no_tests and not run.failures:
         run.failures.append("no test passed")
     for why in run.failures:

@@ -21,6 +21,7 @@ need_cmd "${CROSS}gcc" gcc-aarch64-linux-gnu
 need_cmd "$QEMU" qemu-system-arm
 need_cmd python3 python3
 need_cmd gnuplot gnuplot-nox
+need_cmd cpio cpio
 need_file /usr/include/cmocka.h libcmocka-dev
 
 [ -z "$missing" ] && exit 0
