@@ -1,32 +1,40 @@
 # apps/bench: the benchmark root task. `make bench` runs the target bench-run (listed in
-# BENCH_TARGETS): it builds the bench image on a kernel that exports the PMU cycle
-# counter to EL0 (CONFIG_EXPORT_PMU_USER=1), boots it under QEMU -icount shift=0 with
-# tools/bench/run.py and writes $(BUILD)/bench/results.csv, ipc-vs-length.png and the logs.
+# BENCH_TARGETS): it builds the bench image on kernels that export the PMU cycle counter
+# to EL0 (CONFIG_EXPORT_PMU_USER=1), boots each under QEMU -icount shift=0 with
+# tools/bench/run.py and writes $(BUILD)/bench/results.csv, ipc-vs-length.png and logs.
 #
-# When the kernel has a CONFIG_FASTPATH option (listed in KERNEL_CONFIG_VARS), the image
-# is built on two kernels, fastpath on and off, and both are run and compared.
+# Kernel variants measured (the first is the one compared with seL4):
+#   fastpath  release kernel (KEEL_DEBUG=0), CONFIG_FASTPATH=1
+#   slowpath  release kernel, CONFIG_FASTPATH=0
+#   debug     the default configuration (KEEL_DEBUG=1) = $(KERNEL_ELF_bench) of mk/kernel.mk
+# Without a CONFIG_FASTPATH option in KERNEL_CONFIG_VARS: "release" and "debug" only.
 
 $(call keel_user_app,bench,$(sort $(wildcard apps/bench/*.c)),)
 
 BENCH_ELF     := $(BUILD)/apps/bench/bench.elf
 BENCH_TIMEOUT ?= 900
 BENCH_OUT     := $(BUILD)/bench
+BENCH_RUNS    :=
 
+# $(call bench_variant,LABEL,KERNEL CONFIG OVERRIDES): a PMU-exporting kernel
+# $(BUILD)/kernel-bench-LABEL/kernel.elf, the bench image on it, and a run named LABEL.
+bench_variant = $(call keel_kernel_variant,bench-$(1),CONFIG_EXPORT_PMU_USER=1 $(2))$(call \
+    keel_image_once,bench-$(1),$(BENCH_ELF),$(KERNEL_ELF_bench-$(1)))$(eval \
+    BENCH_RUNS += $(1)=$(call keel_image_path,bench-$(1)))
+
+ifneq ($(filter CONFIG_FASTPATH,$(KERNEL_CONFIG_VARS)),)
+$(call bench_variant,fastpath,KEEL_DEBUG=0 CONFIG_FASTPATH=1)
+$(call bench_variant,slowpath,KEEL_DEBUG=0 CONFIG_FASTPATH=0)
+else
+$(call bench_variant,release,KEEL_DEBUG=0)
+endif
+
+# The debug run uses mk/kernel.mk's bench kernel (default configuration + PMU export).
 ifeq ($(KERNEL_ELF_bench),)
 $(call keel_kernel_variant,bench,CONFIG_EXPORT_PMU_USER=1)
 endif
-
-ifneq ($(filter CONFIG_FASTPATH,$(KERNEL_CONFIG_VARS)),)
-$(call keel_kernel_variant,bench-fastpath,CONFIG_EXPORT_PMU_USER=1 CONFIG_FASTPATH=1)
-$(call keel_kernel_variant,bench-slowpath,CONFIG_EXPORT_PMU_USER=1 CONFIG_FASTPATH=0)
-$(call keel_image_once,bench-fastpath,$(BENCH_ELF),$(KERNEL_ELF_bench-fastpath))
-$(call keel_image_once,bench-slowpath,$(BENCH_ELF),$(KERNEL_ELF_bench-slowpath))
-BENCH_RUNS := fastpath=$(call keel_image_path,bench-fastpath) \
-              slowpath=$(call keel_image_path,bench-slowpath)
-else
-$(call keel_image_once,bench,$(BENCH_ELF),$(KERNEL_ELF_bench))
-BENCH_RUNS := default=$(call keel_image_path,bench)
-endif
+$(call keel_image_once,bench-debug,$(BENCH_ELF),$(KERNEL_ELF_bench))
+BENCH_RUNS += debug=$(call keel_image_path,bench-debug)
 
 BENCH_IMAGES := $(foreach r,$(BENCH_RUNS),$(lastword $(subst =, ,$(r))))
 

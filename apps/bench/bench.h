@@ -69,6 +69,9 @@ struct space {
 /* Image frames: virtual address of frame i is image_base() + i * 4 KiB. */
 seL4_Word image_base(void);
 void space_create(struct space *s);
+/* Check (or stop the run) that a thread of space s runs on the space's own page
+ * tables: it must see a different page than the root task at the same address. */
+void space_verify(struct space *s);
 /* Copy a root cap into the space's CNode; returns the cptr valid inside the space.
  * With s == NULL (the root task's own space) returns `cap` unchanged. */
 seL4_CPtr space_give_cap(struct space *s, seL4_CPtr cap);

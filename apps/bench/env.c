@@ -10,18 +10,16 @@
 static seL4_BootInfo *bootinfo;
 static seL4_CPtr next_slot;
 
-/* Objects come from RAM untypeds, first fit; `exhausted` marks the ones that were full
- * for an object of at least that size (log2 bytes). */
+/* Objects come from RAM untypeds, first fit. The kernel places each object at the
+ * next offset aligned to its size; `used` mirrors that so full untypeds are skipped
+ * without a failing invocation. */
 #define MAX_UNTYPEDS 256
-static uint8_t exhausted_bits[MAX_UNTYPEDS];
+static seL4_Word used[MAX_UNTYPEDS];
 
 void env_init(seL4_BootInfo *bi)
 {
     bootinfo = bi;
     next_slot = bi->empty.start;
-    for (unsigned i = 0; i < MAX_UNTYPEDS; i++) {
-        exhausted_bits[i] = 64;
-    }
 }
 
 seL4_BootInfo *env_bootinfo(void)
@@ -60,15 +58,14 @@ static seL4_Word object_bits(seL4_Word type, seL4_Word size_bits)
     }
 }
 
-static bool try_retype(unsigned i, seL4_Word type, seL4_Word size_bits, seL4_CPtr slot)
+/* Offset of the next object of 2^bits bytes in untyped i, if it fits. */
+static bool next_fit(unsigned i, seL4_Word bits, seL4_Word *offset)
 {
-    seL4_Error err = seL4_Untyped_Retype(bootinfo->untyped.start + i, type, size_bits,
-                                         seL4_CapInitThreadCNode, 0, 0, slot, 1);
-    if (err == seL4_NotEnoughMemory) {
-        return false;
-    }
-    check(err, "Untyped_Retype");
-    return true;
+    seL4_Word size = 1ul << env_bootinfo()->untypedList[i].sizeBits;
+    seL4_Word align = 1ul << bits;
+    seL4_Word at = (used[i] + align - 1) & ~(align - 1);
+    *offset = at;
+    return at + align <= size;
 }
 
 seL4_CPtr env_alloc_object(seL4_Word type, seL4_Word size_bits)
@@ -78,14 +75,14 @@ seL4_CPtr env_alloc_object(seL4_Word type, seL4_Word size_bits)
     seL4_Word n = bootinfo->untyped.end - bootinfo->untyped.start;
 
     for (unsigned i = 0; i < n && i < MAX_UNTYPEDS; i++) {
-        const seL4_UntypedDesc *u = &bootinfo->untypedList[i];
-        if (u->isDevice || u->sizeBits < bits || bits >= exhausted_bits[i]) {
+        seL4_Word at;
+        if (bootinfo->untypedList[i].isDevice || !next_fit(i, bits, &at)) {
             continue;
         }
-        if (try_retype(i, type, size_bits, slot)) {
-            return slot;
-        }
-        exhausted_bits[i] = (uint8_t)bits;
+        check(seL4_Untyped_Retype(bootinfo->untyped.start + i, type, size_bits,
+                                  seL4_CapInitThreadCNode, 0, 0, slot, 1), "Untyped_Retype");
+        used[i] = at + (1ul << bits);
+        return slot;
     }
     bench_die("no untyped has room for an object", seL4_NotEnoughMemory);
 }

@@ -66,6 +66,7 @@ int main(void)
 
     sync_init();
     space_create(&other);
+    space_verify(&other);
     run_ipc_benchmarks(&overheads, &other);
     run_signal_benchmarks(&overheads, &other);
     run_yield_benchmarks(&overheads, &other);

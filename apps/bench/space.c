@@ -115,3 +115,54 @@ seL4_CPtr space_vspace(const struct space *s)
 {
     return s ? s->vspace : seL4_CapInitThreadVSpace;
 }
+
+/* ---- Checking that a space really has page tables of its own ---------------------------- */
+
+/* A page that is mapped in both spaces at the same address, backed by different frames. */
+#define PROBE_VADDR 0x50000000ul
+#define MARK_ROOT 0x526f6f74ul          /* "Root" */
+#define MARK_OTHER 0x4f746872ul         /* "Othr" */
+
+static volatile seL4_Word probe_seen;
+static struct sync_caps probe_sync;
+
+static void probe_fn(seL4_Word arg) __attribute__((noreturn));
+static void probe_fn(seL4_Word arg)
+{
+    probe_seen = *(volatile seL4_Word *)PROBE_VADDR;
+    thread_finish((const struct sync_caps *)arg);
+}
+
+/* Map the probe page: root's frame at PROBE_VADDR, the other space's frame at
+ * PROBE_VADDR in that space (and at the next page in the root, to write its mark). */
+static void map_probe_pages(struct space *s)
+{
+    seL4_CPtr root_frame = env_alloc_object(seL4_ARM_SmallPageObject, 0);
+    seL4_CPtr other_frame = env_alloc_object(seL4_ARM_SmallPageObject, 0);
+    env_map_frame(root_frame, seL4_CapInitThreadVSpace, PROBE_VADDR, seL4_ReadWrite);
+    env_map_frame(other_frame, seL4_CapInitThreadVSpace, PROBE_VADDR + PAGE_SIZE,
+                  seL4_ReadWrite);
+    env_map_frame(env_copy_cap(other_frame), s->vspace, PROBE_VADDR, seL4_CanRead);
+    *(volatile seL4_Word *)PROBE_VADDR = MARK_ROOT;
+    *(volatile seL4_Word *)(PROBE_VADDR + PAGE_SIZE) = MARK_OTHER;
+}
+
+void space_verify(struct space *s)
+{
+    static struct thread probe;
+
+    map_probe_pages(s);
+    probe_sync = sync_caps_for(s);
+    thread_create(&probe, "space-probe", s, PRIO_LOW, 0);
+    thread_start(&probe, probe_fn, (seL4_Word)&probe_sync);
+    sync_wait_done();
+    thread_stop(&probe);
+    if (probe_seen != MARK_OTHER) {
+        printf("bench: a thread of the second space read 0x%lx at 0x%lx, expected 0x%lx\n",
+               (unsigned long)probe_seen, PROBE_VADDR, MARK_OTHER);
+        bench_die("the second address space does not use its own page tables",
+                  seL4_IllegalOperation);
+    }
+    printf("address-space check: a thread of the second space sees its own page at 0x%lx\n",
+           PROBE_VADDR);
+}

@@ -192,32 +192,35 @@ def lookup(rows, variant, name, words=0):
 
 
 def print_reference_table(rows, variants):
-    print("\nComparison with seL4 (instructions, median; target = seL4 - 10%)")
-    head = f"  {'measurement':31} {'seL4':>6} {'target':>6}  {'Keel benchmark':28}"
-    head += "".join(f" {v:>10}" for v in variants) + "  vs seL4"
+    primary = variants[0]
+    print(f"\nComparison with seL4 (instructions, median; target = seL4 - 10%; "
+          f"verdict for '{primary}')")
+    head = f"  {'measurement':29} {'seL4':>5} {'target':>6}  {'Keel benchmark':28}"
+    head += "".join(f" {v:>9}" for v in variants) + "  vs seL4"
     print(head)
     for label, ref, names in SEL4_REFERENCE:
         target = round(ref * TARGET_FACTOR)
         for i, name in enumerate(names):
-            cells, verdict = reference_cells(rows, variants, name, ref, target)
-            first = f"  {label if i == 0 else '':31} {ref if i == 0 else '':>6} "
+            first = f"  {label if i == 0 else '':29} {ref if i == 0 else '':>5} "
             first += f"{target if i == 0 else '':>6}  {name:28}"
-            print(first + cells + verdict)
+            print(first + reference_cells(rows, variants, name)
+                  + verdict(lookup(rows, primary, name), ref, target))
 
 
-def reference_cells(rows, variants, name, ref, target):
+def reference_cells(rows, variants, name):
     cells = ""
-    best = None
     for v in variants:
         r = lookup(rows, v, name)
-        cells += f" {r['median'] if r else '-':>10}"
-        if r and (best is None or r["median"] < best):
-            best = r["median"]
-    if best is None:
-        return cells, "  (not measured)"
-    pct = 100.0 * (best - ref) / ref
-    mark = "meets target" if best <= target else "above target"
-    return cells, f"  {pct:+.0f}% ({mark})"
+        cells += f" {r['median'] if r else '-':>9}"
+    return cells
+
+
+def verdict(row, ref, target):
+    if row is None:
+        return "  (not measured)"
+    pct = 100.0 * (row["median"] - ref) / ref
+    mark = "meets target" if row["median"] <= target else "misses target"
+    return f"  {pct:+.0f}% ({mark})"
 
 
 def print_ipc_length_table(rows, variant):
@@ -268,43 +271,63 @@ def write_csv(rows, path):
     print(f"\nbench: wrote {path} ({len(rows)} rows)")
 
 
+# Cross-AS lines only (same-AS costs are plotted nowhere: they are in the CSV), one
+# colour per line, one dash type per kernel variant; the debug kernel is left out when
+# release variants exist.
+PLOT_LINES = [
+    ("ipc_call_cross_passive", "Call, passive", "#1f77b4"),
+    ("ipc_replyrecv_cross_passive", "ReplyRecv, passive", "#ff7f0e"),
+    ("ipc_call_cross_active", "Call, active", "#2ca02c"),
+    ("ipc_replyrecv_cross_active", "ReplyRecv, active", "#d62728"),
+]
+
+
 def plot(rows, variants, out_dir):
     if not shutil.which("gnuplot"):
         print("bench: gnuplot not found; no plot (tools/setup.sh installs gnuplot-nox)")
         return
+    shown = [v for v in variants if v != "debug"] or variants
     series = []
-    for v in variants:
-        for name, title in IPC_LINES:
+    for dash, v in enumerate(shown, start=1):
+        for name, title, colour in PLOT_LINES:
             points = sorted((r["words"], r["median"]) for r in rows
                             if r["variant"] == v and r["name"] == name)
             if points:
-                label = title if len(variants) == 1 else f"{title} ({v})"
-                series.append((label, points))
+                style = f"lc rgb '{colour}' dt {dash}"
+                series.append((f"{title} ({v})", style, points))
     if not series:
         return
     png = os.path.join(out_dir, "ipc-vs-length.png")
-    script = gnuplot_script(series, png)
-    result = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    result = subprocess.run(["gnuplot"], input=gnuplot_script(series, png), text=True,
+                            capture_output=True)
     if result.returncode != 0:
         print(f"bench: gnuplot failed: {result.stderr.strip()}")
         return
     print(f"bench: wrote {png}")
 
 
+def png_terminal():
+    """pngcairo draws dashed lines; the plain (libgd) png terminal is the fallback."""
+    probe = subprocess.run(["gnuplot", "-e", "set terminal pngcairo"], capture_output=True)
+    return "pngcairo" if probe.returncode == 0 else "png"
+
+
 def gnuplot_script(series, png):
     lines = [
-        "set terminal png size 1000,640",
+        f"set terminal {png_terminal()} size 1100,650",
         f"set output '{png}'",
-        "set title 'Keel IPC cost vs message length (QEMU cortex-a53, -icount shift=0)'",
+        "set title 'Keel one-way IPC cost vs message length, cross address space "
+        "(QEMU cortex-a53, -icount shift=0)'",
         "set xlabel 'message length (words)'",
-        "set ylabel 'instructions (median, one-way)'",
-        "set key left top",
+        "set ylabel 'instructions (median)'",
+        "set key outside right top",
         "set grid",
         "set xrange [0:125]",
-        "plot " + ", ".join(f"'-' using 1:2 with linespoints title '{label}'"
-                            for label, _ in series),
+        "set yrange [0:*]",
+        "plot " + ", ".join(f"'-' using 1:2 with linespoints {style} lw 2 title '{label}'"
+                            for label, style, _ in series),
     ]
-    for _, points in series:
+    for _, _, points in series:
         lines += [f"{x} {y}" for x, y in points] + ["e"]
     return "\n".join(lines) + "\n"
 
