@@ -1,6 +1,6 @@
 # Keel: build, run and test. See README.md.
 #
-#   make run        build and boot $(ROOTTASK) (default: demo) in QEMU; Ctrl-A x quits
+#   make run        build and boot $(ROOTTASK) (default: sos) in QEMU; Ctrl-A x quits
 #   make test       host unit tests + QEMU tests (what CI runs)
 #   make debug      boot under QEMU's gdb stub and attach gdb-multiarch
 #
@@ -17,7 +17,7 @@ CROSS    ?= aarch64-linux-gnu-
 MEM      ?= 1G
 ABI_DIR  ?= $(abspath ../shared/abi)
 GEN_INC  := $(BUILD)/gen/include
-ROOTTASK ?= demo
+ROOTTASK ?= sos
 QEMU     ?= qemu-system-aarch64
 PYTHON   ?= python3
 GDB      ?= gdb-multiarch

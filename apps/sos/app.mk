@@ -1,4 +1,4 @@
-# SOS: a small operating system as the root task (see apps/sos/README.md), its programs
+# SOS: a small operating system as the root task (README.md, "SOS"), its programs
 # (apps/sos/progs/<name>/, packed into a CPIO archive linked into SOS) and a test image
 # for the libraries it is built from (apps/sos/libtest).
 #
