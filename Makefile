@@ -38,6 +38,7 @@ CONFIG_EXPORT_PMU_USER      ?= 0
 CONFIG_EXPORT_PTIMER_USER   ?= 0
 CONFIG_SEMIHOSTING          ?= 1
 CONFIG_FASTPATH             ?= 1
+CONFIG_PRINT_USER_ERRORS    ?= 1
 KEEL_DEBUG                  ?= 1
 
 # Filled by apps/*/app.mk: names of images to boot in `make qemu-test`, each with

@@ -40,7 +40,8 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecsta
 
 # Options that become -D flags; a variant can override any of them.
 KERNEL_CONFIG_VARS := CONFIG_ROOT_CNODE_SIZE_BITS CONFIG_EXPORT_PMU_USER \
-                      CONFIG_EXPORT_PTIMER_USER CONFIG_SEMIHOSTING CONFIG_FASTPATH KEEL_DEBUG
+                      CONFIG_EXPORT_PTIMER_USER CONFIG_SEMIHOSTING CONFIG_FASTPATH KEEL_DEBUG \
+                      CONFIG_PRINT_USER_ERRORS
 
 # The generated ABI header, once mk/user.mk exists to make it.
 KERNEL_GEN_HEADERS := $(if $(wildcard mk/user.mk),$(GEN_INC)/keel/abi_gen.h)

@@ -205,7 +205,7 @@ void handle_fault(tcb_t *t)
 
     if (send_fault_ipc(t, handler, t->sc != NULL))
         return;
-    if (KEEL_DEBUG)
+    if (KEEL_DEBUG && CONFIG_PRINT_USER_ERRORS)
         print_unhandled_fault(t);
     set_thread_state(t, ThreadState_Inactive);
 }

@@ -100,6 +100,7 @@ static void reply_error(tcb_t *t)
 
 /* ---- debug names --------------------------------------------------------------------------- */
 
+#if KEEL_DEBUG && CONFIG_PRINT_USER_ERRORS
 static const char *const error_names[seL4_NumErrors] = {
     [seL4_NoError] = "NoError",
     [seL4_InvalidArgument] = "InvalidArgument",
@@ -113,6 +114,7 @@ static const char *const error_names[seL4_NumErrors] = {
     [seL4_RevokeFirst] = "RevokeFirst",
     [seL4_NotEnoughMemory] = "NotEnoughMemory",
 };
+#endif
 
 const char *label_name(word_t label)
 {
@@ -123,7 +125,7 @@ const char *label_name(word_t label)
 
 static void print_failure(const invocation_t *inv)
 {
-#if KEEL_DEBUG
+#if KEEL_DEBUG && CONFIG_PRINT_USER_ERRORS
     word_t type = ks_syscall_error.type;
     kprintf("keel: '%s' invoking %s cap %lx with %s: %s (%s)\n", tcb_name(inv->thread),
             cap_type_name(cap_type(inv->cap)), inv->cptr, label_name(inv->label),

@@ -28,6 +28,12 @@ int kvprintf(const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) PRINTF_LIKE(3, 4);
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
+/* CONFIG_PRINT_USER_ERRORS=0 keeps a debug kernel quiet about user mistakes (failed
+ * invocations, faults without a handler), e.g. under the fuzzer, where they are the rule. */
+#ifndef CONFIG_PRINT_USER_ERRORS
+#define CONFIG_PRINT_USER_ERRORS 1
+#endif
+
 /* Print only in debug builds. */
 #define kdebugf(...) do { if (KEEL_DEBUG) kprintf(__VA_ARGS__); } while (0)
 
