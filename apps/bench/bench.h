@@ -84,7 +84,7 @@ seL4_CPtr space_vspace(const struct space *s);
 
 /* ---- Threads (thread.c) ----------------------------------------------------------------------- */
 
-#define BENCH_MAX_THREADS 16
+#define BENCH_MAX_THREADS 20
 
 struct thread {
     seL4_CPtr tcb;              /* root slots */
@@ -111,6 +111,11 @@ void thread_make_passive(struct thread *t);
 void thread_make_active(struct thread *t);
 /* This thread's IPC buffer (the same address in every space). */
 seL4_IPCBuffer *thread_ipc_buffer(const struct thread *t);
+
+/* Run fn(ep) in a thread whose faults go to ep: true if fn reached probe_succeeded(ep),
+ * false if it faulted (e.g. on a system register EL0 may not read). */
+bool probe_in_thread(thread_fn_t fn);
+void probe_succeeded(seL4_Word ep) __attribute__((noreturn));
 
 /* The driver's notifications that measured threads signal when they are done. */
 struct sync_caps {
@@ -161,5 +166,6 @@ void run_signal_benchmarks(const struct overheads *o, struct space *other);
 void run_yield_benchmarks(const struct overheads *o, struct space *other);
 void run_fault_benchmarks(const struct overheads *o);
 void run_memory_benchmarks(const struct overheads *o);
+void run_irq_benchmarks(const struct overheads *o);
 
 #endif /* KEEL_BENCH_H */

@@ -72,6 +72,7 @@ int main(void)
     run_yield_benchmarks(&overheads, &other);
     run_fault_benchmarks(&overheads);
     run_memory_benchmarks(&overheads);
+    run_irq_benchmarks(&overheads);
 
     printf("\nbench: done\n");
     halt();

@@ -25,10 +25,21 @@ static uint64_t t_start[BENCH_TOTAL], t_end[BENCH_TOTAL];
 #define NOPS_10 "nop; nop; nop; nop; nop; nop; nop; nop; nop; nop;"
 #define NOPS_100 NOPS_10 NOPS_10 NOPS_10 NOPS_10 NOPS_10 NOPS_10 NOPS_10 NOPS_10 NOPS_10 NOPS_10
 
+static void pmu_probe_fn(seL4_Word ep) __attribute__((noreturn));
+static void pmu_probe_fn(seL4_Word ep)
+{
+    (void)read_ccnt();                      /* traps unless the kernel exports the PMU */
+    probe_succeeded(ep);
+}
+
 /* Under -icount shift=0 the counter advances by one per instruction: 100 extra nops
  * in a window must add exactly 100. */
 void calibrate_counter(void)
 {
+    if (!probe_in_thread(pmu_probe_fn)) {
+        bench_die("PMCCNTR_EL0 is not readable at EL0 (kernel without CONFIG_EXPORT_PMU_USER=1)",
+                  seL4_IllegalOperation);
+    }
     TIME_LOOP((void)0);
     struct stats empty = stats_of_deltas(t_start, t_end, 0);
     TIME_LOOP(__asm__ volatile(NOPS_100));

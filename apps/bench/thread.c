@@ -138,3 +138,31 @@ void thread_finish(const struct sync_caps *sync)
         sys_wait(sync->park);
     }
 }
+
+/* ---- Probing what EL0 may do ----------------------------------------------------------- */
+
+#define PROBE_OK_LABEL 0x4f4b
+
+bool probe_in_thread(thread_fn_t fn)
+{
+    static struct thread probe;
+    static seL4_CPtr ep, reply;
+
+    if (!ep) {
+        ep = env_alloc_object(seL4_EndpointObject, 0);
+        reply = env_alloc_object(seL4_ReplyObject, 0);
+        thread_create(&probe, "probe", NULL, PRIO_LOW, ep);
+    }
+    thread_start(&probe, fn, ep);
+    seL4_MessageInfo_t info = seL4_Recv(ep, NULL, reply);
+    thread_stop(&probe);
+    return seL4_MessageInfo_get_label(info) == PROBE_OK_LABEL;
+}
+
+void probe_succeeded(seL4_Word ep)
+{
+    seL4_Send(ep, seL4_MessageInfo_new(PROBE_OK_LABEL, 0, 0, 0));
+    for (;;) {
+        seL4_Yield();
+    }
+}

@@ -171,12 +171,14 @@ def boot(label, image, mem, timeout, out_dir, verbose):
 
 
 def describe_failure(run):
-    if run.timed_out:
+    if run.errors:
+        why = run.errors[0]
+    elif run.timed_out:
         why = "timed out"
     elif not run.done:
         why = f"QEMU exited (status {run.exit_status}) before '{DONE_MARKER}'"
     else:
-        why = "errors"
+        why = "unknown"
     print(f"bench: {run.label}: FAILED ({why}); last lines of the log:")
     for line in run.lines[-25:]:
         print(f"    {line}")
@@ -383,7 +385,7 @@ def main():
         if not run.ok():
             describe_failure(run)
         rows += got
-    variants = [run.label for run in runs]
+    variants = [run.label for run in runs if run.results()]
     if rows:
         print_reference_table(rows, variants)
         for v in variants:
@@ -392,7 +394,7 @@ def main():
         write_csv(rows, os.path.join(args.out_dir, "results.csv"))
         if not args.no_plot:
             plot(rows, variants, args.out_dir)
-    print(f"bench: {fastpath_note(variants)}")
+    print(f"bench: {fastpath_note([run.label for run in runs])}")
     return 0 if all(run.ok() for run in runs) else 1
 
 
