@@ -35,7 +35,7 @@ seL4_CPtr env_alloc_slot(void)
     return next_slot++;
 }
 
-/* Size in bytes (log2) of an object, for skipping untypeds that are too small. */
+/* Size (log2 bytes) of an object, which is also its alignment inside an untyped. */
 static seL4_Word object_bits(seL4_Word type, seL4_Word size_bits)
 {
     switch (type) {
