@@ -592,8 +592,8 @@ static status_t decode_set_tls_base(invocation_t *inv, tcb_t *target)
     return OK;
 }
 
-/* Flags the kernel knows; the arch code reads bit 0 (FPU disabled) when it next
- * switches the FPU and traps FP/SIMD use as a UserException. */
+/* Flags the kernel knows; the arch code reads bit 0 (FPU disabled, tcb_fpu_disabled)
+ * when it next switches the FPU and traps FP/SIMD use as a UserException. */
 #define TCB_FLAGS_KNOWN ((word_t)seL4_TCBFlag_fpuDisabled)
 
 static status_t decode_set_flags(invocation_t *inv, tcb_t *target)
@@ -603,9 +603,15 @@ static status_t decode_set_flags(invocation_t *inv, tcb_t *target)
     word_t clear = inv_mr(inv, 0);
     word_t set = inv_mr(inv, 1);
     target->flags = (target->flags & ~clear) | (set & TCB_FLAGS_KNOWN);
+    arch_tcb_flags_changed(target);
     if (inv->call)
         inv_reply_mr(inv, 0, target->flags);
     return OK;
+}
+
+bool tcb_fpu_disabled(const tcb_t *t)
+{
+    return (t->flags & seL4_TCBFlag_fpuDisabled) != 0;
 }
 
 /* ---- dispatch ----------------------------------------------------------------------------------- */

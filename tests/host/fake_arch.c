@@ -41,3 +41,4 @@ void arch_icache_unify(word_t a, word_t b) { (void)a; (void)b; }
 
 void arch_fpu_switch_to(struct tcb *t) { (void)t; }
 void arch_fpu_release(struct tcb *t) { (void)t; }
+void arch_tcb_flags_changed(struct tcb *t) { (void)t; }

@@ -85,6 +85,12 @@ WEAK NORETURN void kernel_boot(const boot_args_t *a)
     arch_return_to_user();
 }
 
+WEAK bool tcb_fpu_disabled(const struct tcb *tcb)
+{
+    (void)tcb;
+    return false;
+}
+
 WEAK void handle_syscall(sword_t number)
 {
     user_context_t *ctx = tcb_context(ks_cur_thread);

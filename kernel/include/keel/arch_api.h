@@ -62,6 +62,10 @@ struct tcb;
 void arch_fpu_switch_to(struct tcb *tcb);
 /* Forget that 'tcb' owns the FPU registers (called when a TCB is destroyed). */
 void arch_fpu_release(struct tcb *tcb);
+/* TCB_SetFlags changed tcb's flags. If FP/SIMD is now disabled for it, the arch must
+ * no longer let it use the FPU registers (it asks tcb_fpu_disabled() whenever it
+ * returns to a thread that does not own the FPU). */
+void arch_tcb_flags_changed(struct tcb *tcb);
 
 /* ---- What the core provides to the arch code ------------------------------------ */
 /* Boot: called once by the arch code with the MMU on, the console and the interrupt
@@ -90,6 +94,10 @@ void handle_syscall(sword_t number);
 void handle_vm_fault(bool instruction_fault, word_t fault_address, word_t esr);
 void handle_user_exception(word_t esr);
 void handle_interrupt(void);
+
+/* Whether FP/SIMD is disabled for 'tcb' (TCB flag seL4_TCBFlag_fpuDisabled): the arch
+ * then traps its FP/SIMD instructions and reports them with handle_user_exception. */
+bool tcb_fpu_disabled(const struct tcb *tcb);
 
 /* Restore ks_cur_thread's user context and eret (arch, assembly). */
 NORETURN void arch_return_to_user(void);

@@ -85,6 +85,7 @@
 
 /* ---- CPACR_EL1, CNTKCTL_EL1, PMU ---------------------------------------------------- */
 #define CPACR_FPEN_NONE_TRAPPED (3ul << 20)
+#define CPACR_FPEN_EL0_TRAPPED  (1ul << 20)  /* FP/SIMD traps at EL0 (EC 0x07), not at EL1 */
 #define CNTKCTL_EL0PCTEN      (1ul << 0)   /* EL0 may read CNTPCT */
 #define CNTKCTL_EL0PTEN       (1ul << 9)   /* EL0 may use the physical timer */
 #define CNT_CTL_ENABLE        (1ul << 0)
