@@ -103,31 +103,28 @@ FP_INLINE cte_t *lookup_slot_fast(const tcb_t *t, cptr_t cptr)
 }
 
 /*
- * The entry's budget check (mcs_entry_check_budget) with the time 'now': go on only if
- * the current SC is an ordinary charged one with enough budget left to run. This is
- * also the condition of sched_context_has_budget for the SC the woken thread will run
- * on (the same SC): its head refill is released. The time is recorded (as
- * update_timestamp does) only when the fast path goes ahead; otherwise the general
- * path takes it again.
+ * The entry's budget check (mcs_entry_check_budget) at time 'now': take the time (as
+ * update_timestamp does; if the fast path then declines, the general path takes it
+ * again, which adds up to the same), and go on only if the current SC is an ordinary
+ * charged one with enough budget left to run. This is also the condition of
+ * sched_context_has_budget for the SC the woken thread will run on (the same SC): its
+ * head refill is released.
  */
 FP_INLINE bool entry_budget_ok(const tcb_t *cur, ticks_t now)
 {
     sched_context_t *sc = ks_cur_sc;
-    ticks_t consumed = ks_consumed;
     const refill_t *head;
 
     if (now > ks_cur_time)
-        consumed += now - ks_cur_time;
+        ks_consumed += now - ks_cur_time;
+    ks_cur_time = now;
+
     if (unlikely(sc != cur->sc || !sc || sc->refill_max == 0 ||
                  (ks_idle_thread && sc == ks_idle_thread->sc)))
         return false;
     head = &sc->refills[sc->refill_head];
-    if (unlikely(head->amount < consumed || head->amount - consumed < MIN_BUDGET ||
-                 head->release > now + KERNEL_WCET_TICKS))
-        return false;
-    ks_cur_time = now;
-    ks_consumed = consumed;
-    return true;
+    return likely(head->amount >= ks_consumed && head->amount - ks_consumed >= MIN_BUDGET &&
+                  head->release <= now + KERNEL_WCET_TICKS);
 }
 
 /* ---- doing it ------------------------------------------------------------------------------ */
@@ -178,7 +175,8 @@ FP_INLINE bool call(tcb_t *cur, word_t cptr, word_t info, ticks_t now)
     reply = dest->reply;
     if (unlikely(!reply || dest->sc || dest->yield_to))
         return false;
-    if (unlikely(!sched_fastpath_can_switch_to(dest->priority) || !entry_budget_ok(cur, now)))
+    /* The time first: the scheduling check looks at refill release times. */
+    if (unlikely(!entry_budget_ok(cur, now) || !sched_fastpath_can_switch_to(dest->priority)))
         return false;
 
     /* Committed. send_ipc: the receiver leaves the endpoint's queue (it is the head). */
@@ -257,7 +255,7 @@ FP_INLINE bool reply_recv(tcb_t *cur, word_t cptr, word_t info, ticks_t now)
     n = cur->bound_notification;
     if (unlikely(n && n->state == NtfnState_Active))
         return false;
-    if (unlikely(!sched_fastpath_can_switch_to(caller->priority) || !entry_budget_ok(cur, now)))
+    if (unlikely(!entry_budget_ok(cur, now) || !sched_fastpath_can_switch_to(caller->priority)))
         return false;
 
     /* Committed. do_reply_transfer: reply_pop takes the reply off the call stack and

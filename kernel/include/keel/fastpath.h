@@ -27,8 +27,9 @@ void fastpath_call(word_t cptr, word_t info);
 void fastpath_reply_recv(word_t cptr, word_t info);
 
 /* For the host tests: the fast path alone, on ks_cur_thread's saved registers. Returns
- * false, having changed nothing, when the case is not one it handles (the caller then
- * runs handle_syscall). */
+ * false when the case is not one it handles (the caller then runs handle_syscall),
+ * having changed nothing but possibly the time of the kernel entry (ks_cur_time and
+ * ks_consumed, as the general path's first step would). */
 bool fastpath_try_call(void);
 bool fastpath_try_reply_recv(void);
 #endif
