@@ -3,8 +3,8 @@
  *
  * Each interrupt line is Inactive (nobody claimed it), Signal (an IRQHandler cap exists;
  * the line is delivered to the notification installed with SetNotification), or Reserved
- * (the kernel's timer). A delivered interrupt stays masked until the driver Acks it, so a
- * level-triggered device cannot storm the CPU.
+ * (the kernel's timer). A line is unmasked when it is claimed; each delivered interrupt
+ * masks it until the driver Acks it, so a level-triggered device cannot storm the CPU.
  *
  * The notification cap of each line is kept in a kernel slot (irq_slots[irq]) so that it
  * is part of the derivation tree: revoking the notification removes it from the line.
@@ -101,6 +101,8 @@ static void perform_irq_control_get(word_t irq, bool set_trigger, bool edge, cte
         plat_irq_set_edge_triggered(irq, edge);
     irq_state[irq] = IRQ_SIGNAL;
     cte_insert(irq_handler_cap_new(irq), control, dest);
+    /* A claimed line is live at once (as in seL4): its first interrupt needs no Ack. */
+    plat_irq_unmask(irq);
 }
 
 status_t decode_irq_control_invocation(invocation_t *inv)
