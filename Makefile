@@ -95,7 +95,8 @@ run: $(RUN_IMAGE)
 	@echo "run: booting $(RUN_IMAGE) (MEM=$(MEM)); Ctrl-A x quits QEMU"
 	tools/qemu/run.sh $(RUN_IMAGE) $(MEM)
 
-# `make test`: host tests, every QEMU test image, the main test image again with 512 MiB
+# `make test`: host tests, the short host fuzz run, every QEMU test image (the QEMU fuzzer's
+# short run among them), the main test image again with 512 MiB
 # and 2 GiB of RAM (its bootinfo tests check the untypeds against each DTB), then the
 # sum of everything. One stage after the other, even under -j, so output does not
 # interleave.
@@ -104,6 +105,7 @@ test:
 	@rm -rf $(TEST_LOG_DIR)
 	+@status=0; \
 	$(MAKE) --no-print-directory host-test || status=1; \
+	$(MAKE) --no-print-directory host-fuzz-short || status=1; \
 	$(MAKE) --no-print-directory qemu-test || status=1; \
 	for m in $(TEST_MEMS_EXTRA); do \
 	  $(MAKE) --no-print-directory qemu-test MEM=$$m QEMU_TESTS=tests || status=1; \
@@ -128,8 +130,10 @@ bench: $(BENCH_TARGETS)
 	@if [ -z "$(strip $(BENCH_TARGETS))" ]; then \
 	  echo "bench: not yet implemented - no benchmarks exist, nothing was measured"; fi
 
+# `make fuzz`: the host fuzzer, then the QEMU fuzzer (apps/fuzz/app.mk; FUZZ_SECONDS,
+# FUZZ_OPS, FUZZ_SEED).
 fuzz:
-	@echo "fuzz: not yet implemented - no fuzzers exist, nothing was tested"
+	+@$(MAKE) --no-print-directory fuzz-run
 
 debug: $(RUN_IMAGE) $(KERNEL_ELF)
 	tools/qemu/debug.sh $(RUN_IMAGE) $(MEM) $(KERNEL_ELF) $(GDB_PORT)

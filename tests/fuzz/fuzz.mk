@@ -9,7 +9,7 @@
 # Without clang (FUZZ_CC), both runs use the stand-alone build.
 
 FUZZ_CC        ?= clang
-HOST_FUZZ_RUNS ?= 4000
+HOST_FUZZ_RUNS ?= 1200
 HOST_FUZZ_SEED ?= 1
 FUZZ_DIR       := $(BUILD)/fuzz
 HOST_FUZZ_SEEDS := tests/fuzz/corpus
@@ -56,32 +56,35 @@ $(FUZZ_DIR)/host-fuzz-standalone: $(FUZZ_SA_OBJS) $(call host_objs,$(FUZZ_CORE_S
 
 -include $(FUZZ_LF_OBJS:.o=.d) $(FUZZ_SA_OBJS:.o=.d)
 
-# Run the fuzzer: $(call host_fuzz_run,LOG,LIBFUZZER-OPTIONS,STANDALONE-OPTIONS). The
-# log ends with the runner's "N passed, N failed" line for tools/test-summary.py.
+# $(call host_fuzz_run,DRIVER,LOG,OPTIONS,CORPUS): run the libFuzzer (lf) build on a corpus
+# directory (the seeds are added to it), or the stand-alone (sa) build. The log ends with
+# a "N passed, N failed" line for tools/test-summary.py.
 define host_fuzz_run
-	@mkdir -p $(dir $(1)) $(FUZZ_DIR)/corpus
-	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory $(FUZZ_DIR)/host-fuzz || exit 1; \
-	  echo "host-fuzz: libFuzzer, $(2)"; \
-	  cp -n $(HOST_FUZZ_SEEDS)/* $(FUZZ_DIR)/corpus/ 2>/dev/null; \
-	  cmd="$(FUZZ_DIR)/host-fuzz $(2) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus"; \
-	else \
-	  $(MAKE) --no-print-directory $(FUZZ_DIR)/host-fuzz-standalone || exit 1; \
-	  echo "host-fuzz: stand-alone ($(FUZZ_CC) not found), $(3)"; \
-	  cmd="$(FUZZ_DIR)/host-fuzz-standalone $(3)"; \
-	fi; \
+	@mkdir -p $(dir $(2)) $(4)
+	@$(MAKE) --no-print-directory $(if $(filter lf,$(1)),$(FUZZ_DIR)/host-fuzz,$(FUZZ_DIR)/host-fuzz-standalone) || exit 1
+	@echo "host-fuzz: $(if $(filter lf,$(1)),libFuzzer,stand-alone driver), $(3)"
+	@$(if $(filter lf,$(1)),cp -n $(HOST_FUZZ_SEEDS)/* $(4)/ 2>/dev/null;) \
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  $$cmd > $(1) 2>&1; status=$$?; \
-	grep -E "^host-fuzz|FAILURE|ERROR|INVARIANT|KERNEL PANIC|^  #|Test unit written|^keel:" $(1) | tail -60; \
-	if [ $$status -eq 0 ]; then echo "1 passed, 0 failed" | tee -a $(1); \
-	else echo "host-fuzz: FAILED (status $$status), log: $(1)"; echo "0 passed, 1 failed" >> $(1); exit 1; fi
+	  $(if $(filter lf,$(1)),$(FUZZ_DIR)/host-fuzz -artifact_prefix=$(FUZZ_DIR)/ $(3) $(4),$(FUZZ_DIR)/host-fuzz-standalone $(3)) \
+	  > $(2) 2>&1; status=$$?; \
+	grep -aE "^host-fuzz|FAILURE|ERROR|INVARIANT|KERNEL PANIC|^  #|Test unit written|^keel:   |runtime error" $(2) | tail -60; \
+	if [ $$status -eq 0 ]; then echo "1 passed, 0 failed" | tee -a $(2); \
+	else echo "host-fuzz: FAILED (status $$status), log: $(2)"; echo "0 passed, 1 failed" >> $(2); exit 1; fi
 endef
 
+HOST_FUZZ_LF := $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),lf,sa)
+HOST_FUZZ_SA_RUNS ?= 300
+
+# The short run of `make test`: libFuzzer (coverage-guided from the seeds) and the
+# stand-alone driver (long random inputs), both with fixed seeds.
 .PHONY: host-fuzz-short host-fuzz-long
 host-fuzz-short:
-	$(call host_fuzz_run,$(TEST_LOG_DIR)/host-fuzz.log,-runs=$(HOST_FUZZ_RUNS) -seed=$(HOST_FUZZ_SEED),-runs=$(HOST_FUZZ_RUNS) -seed=$(HOST_FUZZ_SEED))
+	@rm -rf $(FUZZ_DIR)/corpus-short            # the same start every time
+	$(call host_fuzz_run,$(HOST_FUZZ_LF),$(TEST_LOG_DIR)/host-fuzz.log,-runs=$(HOST_FUZZ_RUNS) -max_len=2048 -seed=$(HOST_FUZZ_SEED),$(FUZZ_DIR)/corpus-short)
+	$(call host_fuzz_run,sa,$(TEST_LOG_DIR)/host-fuzz-random.log,-runs=$(HOST_FUZZ_SA_RUNS) -seed=$(HOST_FUZZ_SEED),)
 
+# The run of `make fuzz`: FUZZ_SECONDS (default 60) of libFuzzer, or FUZZ_OPS inputs.
 FUZZ_SECONDS ?=
 HOST_FUZZ_SECONDS = $(or $(FUZZ_SECONDS),60)
 host-fuzz-long:
-	$(call host_fuzz_run,$(FUZZ_DIR)/host-fuzz-long.log,-max_total_time=$(HOST_FUZZ_SECONDS) $(if $(FUZZ_OPS),-runs=$(FUZZ_OPS)),-max_total_time=$(HOST_FUZZ_SECONDS) -runs=$(or $(FUZZ_OPS),100000000) -seed=$(or $(FUZZ_SEED),$(HOST_FUZZ_SEED)))
+	$(call host_fuzz_run,$(HOST_FUZZ_LF),$(FUZZ_DIR)/host-fuzz-long.log,-max_total_time=$(HOST_FUZZ_SECONDS) -max_len=8192 $(if $(FUZZ_OPS),-runs=$(FUZZ_OPS)) -seed=$(or $(FUZZ_SEED),$(HOST_FUZZ_SEED)),$(FUZZ_DIR)/corpus)
