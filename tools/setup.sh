@@ -23,6 +23,7 @@ need_cmd python3 python3
 need_cmd gnuplot gnuplot-nox
 need_cmd cpio cpio
 need_file /usr/include/cmocka.h libcmocka-dev
+need_cmd clang clang            # the host fuzzer's libFuzzer build (tests/fuzz)
 
 [ -z "$missing" ] && exit 0
 
