@@ -44,8 +44,9 @@ enum sos_syscall {
 /* Bytes of string data one call can carry (the MRs after up to three fixed words). */
 #define SOS_MAX_BYTES ((seL4_MsgMaxLength - 3) * sizeof(seL4_Word))
 
-/* Exit status of a process SOS killed (bad memory access, fault). */
-#define SOS_STATUS_KILLED (-1)
+/* Exit status of a process SOS killed (bad memory access, fault): one that exit()
+ * cannot be expected to give. */
+#define SOS_STATUS_KILLED (-0x7fffffff - 1)
 
 /* A process's heap: valid, mapped by SOS on first touch. */
 #define SOS_HEAP_BASE 0x10000000ul
