@@ -1170,6 +1170,37 @@ IPC_TEST(ipc_grant_reply_rights)
             CHECK_EQ(sc[i].pc, 0);
         }
     }
+
+    /* The same with the server waiting first (the call meets a waiting receiver). */
+    static struct thread s2[3], c2[3];
+    static struct ipc_script ss2[3], sc2[3];
+    static struct ipc_op *ops2[3][1], *opc2[3][1];
+    for (int i = 0; i < 3; i++) {
+        seL4_CPtr via = ipc_mint(ep, cases[i].rights, 0x200 + i), rs = ipc_new_reply();
+        seL4_CPtr slot = alloc_slot();
+        CHECK(via && rs && slot);
+        ops2[i][0] = op_recv(seL4_SysRecv, ep, rs);
+        CHECK(ops2[i][0] != NULL);
+        ss2[i] = (struct ipc_script){.ops = ops2[i], .nops = 1, .set_recv_path = true,
+                                     .recv_cnode = seL4_CapInitThreadCNode, .recv_index = slot,
+                                     .recv_depth = 64};
+        TRY(ipc_spawn(&s2[i], &ss2[i], IPC_HI_PRIO, 0));
+        opc2[i][0] = op_send(seL4_SysCall, via, 0xd0 + i, 2, 30 + i);
+        CHECK(opc2[i][0] != NULL);
+        set_caps(opc2[i][0], 1, nb, 0, 0);
+        TRY(ipc_spawn_ops(&c2[i], &sc2[i], IPC_HI_PRIO, 0, opc2[i], 1));
+        CHECK_EQ(ss2[i].pc, 1);
+        CHECK_MSG_CAPS(ops2[i][0], 0x200 + i, 0xd0 + i, 2, 30 + i, cases[i].call_caps, 0);
+        CHECK_EQ(cap_tag(slot), cases[i].call_caps ? cap_notification_cap : cap_null_cap);
+        CHECK_EQ(sc2[i].pc, 0);
+        ipc_op_msg(o, seL4_SysSend, rs, 0xe0 + i, 1, 40 + i);
+        ipc_run_op(o);
+        CHECK_EQ(sc2[i].pc, cases[i].replied ? 1 : 0);
+        if (cases[i].replied)
+            CHECK_MSG(opc2[i][0], 0, 0xe0 + i, 1, 40 + i);
+        thread_destroy(&s2[i]);
+        thread_destroy(&c2[i]);
+    }
 }
 
 /* ---- reply objects -------------------------------------------------------------------------- */
@@ -1987,54 +2018,74 @@ IPC_TEST(ipc_queue_reorder_on_priority_change)
 /* ---- passive servers: scheduling-context donation (ABI (k)) ------------------------------------ */
 
 /*
- * µs of the root's own budget that ipc_spin(n) takes now. The kernel adds the running
- * thread's time to its SC only at certain points (a switch, the end of a timeslice, a
- * Yield), so Yield before and after: a Yield charges exactly the time used.
+ * Measuring donated time. QEMU's speed follows the host's load: a spin can take several
+ * times longer when QEMU is descheduled in the middle of it, never much shorter. So a
+ * reference thread (with its own SC) does the same spins, interleaved with the
+ * experiment, each one measured on its own; the SC under test must have been charged at
+ * least half the fastest reference spin per donated spin. (A thread's time reaches its
+ * SC when it blocks: the reference spins, then blocks in Wait.)
  */
-static seL4_Word measure_spin(unsigned long n)
+#define SPIN_ITERS 400000ul
+#define REF_MAX_SPINS 8
+
+struct spin_ref {
+    struct thread t;
+    struct ipc_script s;
+    struct ipc_op *ops[REF_MAX_SPINS + 1];
+    seL4_CPtr n;
+    unsigned spins;
+    seL4_Word min_us;
+};
+
+static int ref_start(struct spin_ref *r, unsigned spins)
 {
-    seL4_Yield();
-    (void)ipc_consumed(seL4_CapInitThreadSC);
-    ipc_spin(n);
-    seL4_Yield();
-    seL4_Word c = ipc_consumed(seL4_CapInitThreadSC);
-    return c == ~(seL4_Word)0 ? 0 : c;
+    r->n = ipc_new_ntfn();
+    if (!r->n)
+        return -1;
+    for (unsigned i = 0; i <= spins && i <= REF_MAX_SPINS; i++) {
+        if (!(r->ops[i] = op_recv(seL4_SysWait, r->n, 0)))
+            return -1;
+        r->ops[i]->spin = i ? SPIN_ITERS : 0;
+    }
+    r->spins = 0;
+    r->min_us = ~(seL4_Word)0;
+    r->s = (struct ipc_script){.ops = r->ops, .nops = spins + 1};
+    TRY_R(ipc_spawn(&r->t, &r->s, IPC_HI_PRIO, 0), -1);
+    return 0;
 }
 
-/* Iterations of ipc_spin that cost at least `us` µs of the root's own budget. */
-static unsigned long calibrate_spin(seL4_Word us)
+/* One reference spin, done when this returns (the reference is above the root). */
+static void ref_spin(struct spin_ref *r)
 {
-    unsigned long n = 16000;
-    for (int tries = 0; tries < 24 && measure_spin(n) < us; tries++)
-        n *= 2;
-    return n;
+    (void)ipc_consumed(r->t.sc);
+    seL4_Signal(r->n);
+    r->spins++;
+    seL4_Word us = ipc_consumed(r->t.sc);
+    if (us < r->min_us)
+        r->min_us = us;
 }
 
-/*
- * QEMU's speed varies with the host's load, so a spin is measured again after the
- * experiment: the time charged for `count` spins must be at least half the smaller of
- * the two measurements (the caller's own IPC work is tiny compared with a spin).
- */
-static int check_charged_at(const char *file, int line, seL4_Word used, unsigned count,
-                            unsigned long spin, seL4_Word before)
+static int check_charged_at(const char *file, int line, seL4_Word used, unsigned spins,
+                            struct spin_ref *r)
 {
-    seL4_Word after = measure_spin(spin);
-    seL4_Word want = count * (before < after ? before : after) / 2;
-    tinfo("spin of %lu iterations: %llu us before, %llu us after; %u spins charged %llu us",
-          spin, (unsigned long long)before, (unsigned long long)after, count,
-          (unsigned long long)used);
-    if (used == ~(seL4_Word)0 || used < want || want == 0) {
+    /* Signal k completes Wait k-1; spin k follows before Wait k blocks. */
+    if (r->s.pc != r->spins || r->spins == 0) {
+        test_fail(file, line, "reference spinner did %u spins, want %u", r->s.pc, r->spins);
+        return -1;
+    }
+    seL4_Word want = r->min_us * spins / 2;
+    tinfo("%u donated spins charged %llu us; fastest of %u reference spins %llu us", spins,
+          (unsigned long long)used, r->spins, (unsigned long long)r->min_us);
+    if (used == ~(seL4_Word)0 || r->min_us == ~(seL4_Word)0 || want == 0 || used < want) {
         test_fail(file, line, "SC consumed %llu us for %u spins, want >= %llu",
-                  (unsigned long long)used, count, (unsigned long long)want);
+                  (unsigned long long)used, spins, (unsigned long long)want);
         return -1;
     }
     return 0;
 }
-#define CHECK_CHARGED(used, count, spin, before)                                         \
-    TRY(check_charged_at(__FILE__, __LINE__, used, count, spin, before))
+#define CHECK_CHARGED(used, spins, ref) TRY(check_charged_at(__FILE__, __LINE__, used, spins, ref))
 
 #define PASSIVE_CALLS 4
-#define SPIN_US 2000
 
 /*
  * A passive server (no SC of its own) runs on its caller's SC during a Call and gives it
@@ -2046,9 +2097,10 @@ IPC_TEST(ipc_passive_server)
 {
     static struct thread srv, cli;
     static struct ipc_script ssrv, scli;
-    static struct ipc_op *opsrv[PASSIVE_CALLS + 2], *opcli[PASSIVE_CALLS];
-    unsigned long spin = calibrate_spin(SPIN_US);
-    seL4_Word before = measure_spin(spin);
+    static struct ipc_op *opsrv[PASSIVE_CALLS + 2], *opcli[2 * PASSIVE_CALLS];
+    static struct spin_ref ref;
+    seL4_CPtr nc = ipc_new_ntfn();
+    CHECK(nc != 0);
     seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply();
     CHECK(ep && reply);
     seL4_CPtr via = ipc_mint(ep, ALL, 0x600);
@@ -2059,10 +2111,14 @@ IPC_TEST(ipc_passive_server)
     for (int k = 1; k <= PASSIVE_CALLS + 1; k++) {
         CHECK((opsrv[k] = op_replyrecv(ep, reply, 0x700 + k - 1, k, 700 + k - 1)) != NULL);
         if (k <= PASSIVE_CALLS)
-            opsrv[k]->spin = spin;
+            opsrv[k]->spin = SPIN_ITERS;
     }
-    for (int k = 0; k < PASSIVE_CALLS; k++)
-        CHECK((opcli[k] = op_send(seL4_SysCall, via, 0x680 + k, 3, 680 + k)) != NULL);
+    /* The client calls, then waits for the root's go-ahead for the next call. */
+    for (int k = 0; k < PASSIVE_CALLS; k++) {
+        CHECK((opcli[2 * k] = op_send(seL4_SysCall, via, 0x680 + k, 3, 680 + k)) != NULL);
+        CHECK((opcli[2 * k + 1] = op_recv(seL4_SysWait, nc, 0)) != NULL);
+    }
+    TRY(ref_start(&ref, PASSIVE_CALLS));
 
     TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, PASSIVE_CALLS + 2));
     CHECK_EQ(ssrv.pc, 0);
@@ -2071,17 +2127,22 @@ IPC_TEST(ipc_passive_server)
 
     TRY(ipc_create(&cli, 150, 0));
     (void)ipc_consumed(cli.sc);
-    scli = (struct ipc_script){.ops = opcli, .nops = PASSIVE_CALLS};
+    scli = (struct ipc_script){.ops = opcli, .nops = 2 * PASSIVE_CALLS - 1};
     TRY(ipc_start(&cli, &scli));
-    CHECK_EQ(scli.pc, PASSIVE_CALLS);
-    CHECK_EQ(ssrv.pc, PASSIVE_CALLS);
+    for (int k = 0; k < PASSIVE_CALLS; k++) {
+        CHECK_EQ(scli.pc, 2 * k + 1);
+        CHECK_EQ(ssrv.pc, k + 1);
+        ref_spin(&ref);
+        if (k + 1 < PASSIVE_CALLS)
+            seL4_Signal(nc);
+    }
     for (int k = 0; k < PASSIVE_CALLS; k++) {
         CHECK_MSG(opsrv[k], 0x600, 0x680 + k, 3, 680 + k);
-        CHECK_MSG(opcli[k], 0, 0x700 + k, k + 1, 700 + k);
+        CHECK_MSG(opcli[2 * k], 0, 0x700 + k, k + 1, 700 + k);
     }
     seL4_Word used = ipc_consumed(cli.sc), srv_used = ipc_consumed(srv.sc);
     CHECK_EQ(srv_used, 0);
-    CHECK_CHARGED(used, PASSIVE_CALLS, spin, before);
+    CHECK_CHARGED(used, PASSIVE_CALLS, &ref);
 
     /* NBSend does not donate: the server gets the message but cannot run. */
     ipc_op_msg(o, seL4_SysNBSend, via, 0x690, 2, 690);
@@ -2102,9 +2163,10 @@ IPC_TEST(ipc_passive_server_chain)
 {
     static struct thread s1, s2, c;
     static struct ipc_script ss1, ss2, sc;
-    static struct ipc_op *ops1[5], *ops2[3], *opc[2];
-    unsigned long spin = calibrate_spin(SPIN_US / 2);
-    seL4_Word before = measure_spin(spin);
+    static struct ipc_op *ops1[5], *ops2[3], *opc[3];
+    static struct spin_ref ref;
+    seL4_CPtr nc = ipc_new_ntfn();
+    CHECK(nc != 0);
     seL4_CPtr ep1 = ipc_new_ep(), ep2 = ipc_new_ep(), r1 = ipc_new_reply(), r2 = ipc_new_reply();
     CHECK(ep1 && ep2 && r1 && r2);
     seL4_CPtr via1 = ipc_mint(ep1, ALL, 0x610), via2 = ipc_mint(ep2, ALL, 0x620);
@@ -2119,9 +2181,11 @@ IPC_TEST(ipc_passive_server_chain)
     ops2[1] = op_replyrecv(ep2, r2, 0x41, 4, 41);
     ops2[2] = op_replyrecv(ep2, r2, 0x42, 4, 42);
     CHECK(ops2[1] && ops2[2]);
-    ops2[1]->spin = ops2[2]->spin = spin;
+    ops2[1]->spin = ops2[2]->spin = SPIN_ITERS;
     opc[0] = op_send(seL4_SysCall, via1, 0x11, 1, 11);
-    opc[1] = op_send(seL4_SysCall, via1, 0x12, 1, 12);
+    opc[1] = op_recv(seL4_SysWait, nc, 0);
+    opc[2] = op_send(seL4_SysCall, via1, 0x12, 1, 12);
+    TRY(ref_start(&ref, 2));
 
     TRY(ipc_spawn_ops(&s2, &ss2, 210, 0, ops2, 3));
     TRY(ipc_spawn_ops(&s1, &ss1, IPC_HI_PRIO, 0, ops1, 5));
@@ -2131,15 +2195,19 @@ IPC_TEST(ipc_passive_server_chain)
     (void)ipc_consumed(s2.sc);
     TRY(ipc_create(&c, 150, 0));
     (void)ipc_consumed(c.sc);
-    CHECK(opc[0] && opc[1]);
-    sc = (struct ipc_script){.ops = opc, .nops = 2};
+    CHECK(opc[0] && opc[1] && opc[2]);
+    sc = (struct ipc_script){.ops = opc, .nops = 3};
     TRY(ipc_start(&c, &sc));
-    CHECK_EQ(sc.pc, 2);
+    CHECK_EQ(sc.pc, 1);
+    ref_spin(&ref);
+    seL4_Signal(nc);
+    ref_spin(&ref);
+    CHECK_EQ(sc.pc, 3);
     CHECK_MSG(ops1[0], 0x610, 0x11, 1, 11);
     CHECK_MSG(ops1[2], 0x610, 0x12, 1, 12);
     CHECK_MSG(ops2[0], 0x620, 0x21, 2, 21);
     CHECK_MSG(opc[0], 0, 0x31, 3, 31);
-    CHECK_MSG(opc[1], 0, 0x32, 3, 32);
+    CHECK_MSG(opc[2], 0, 0x32, 3, 32);
     CHECK_MSG(ops1[1], 0, 0x41, 4, 41);
     CHECK_MSG(ops1[3], 0, 0x42, 4, 42);
     CHECK_MSG(ops2[1], 0x620, 0x22, 2, 22);
@@ -2147,7 +2215,7 @@ IPC_TEST(ipc_passive_server_chain)
     CHECK_EQ(ss2.pc, 2);
     CHECK_EQ(ipc_consumed(s1.sc), 0);
     CHECK_EQ(ipc_consumed(s2.sc), 0);
-    CHECK_CHARGED(ipc_consumed(c.sc), 2, spin, before);
+    CHECK_CHARGED(ipc_consumed(c.sc), 2, &ref);
 }
 
 /*
@@ -2328,8 +2396,7 @@ IPC_TEST(ipc_nbsendrecv_donates_to_passive_receiver)
     static struct thread srv, t;
     static struct ipc_script ssrv, st;
     static struct ipc_op *opsrv[3], *opt[1];
-    unsigned long spin = calibrate_spin(SPIN_US);
-    seL4_Word before = measure_spin(spin);
+    static struct spin_ref ref;
     seL4_CPtr ep1 = ipc_new_ep(), ep2 = ipc_new_ep(), r1 = ipc_new_reply(), r2 = ipc_new_reply();
     CHECK(ep1 && ep2 && r1 && r2);
     seL4_CPtr via1 = ipc_mint(ep1, ALL, 0x680), via2 = ipc_mint(ep2, ALL, 0x690);
@@ -2340,7 +2407,9 @@ IPC_TEST(ipc_nbsendrecv_donates_to_passive_receiver)
     opsrv[1] = op_replyrecv(ep1, r1, 0x1, 1, 1);
     opsrv[2] = op_replyrecv(ep1, r1, 0x2, 1, 2);
     CHECK(opsrv[1] != NULL);
-    opsrv[1]->spin = spin;
+    opsrv[1]->spin = SPIN_ITERS;
+    TRY(ref_start(&ref, 2));
+    ref_spin(&ref);
     TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 3));
     TRY(ipc_make_passive(&srv));
 
@@ -2363,6 +2432,7 @@ IPC_TEST(ipc_nbsendrecv_donates_to_passive_receiver)
     ipc_run_op(o);
     CHECK_EQ(ssrv.pc, 2);
     CHECK_MSG(opsrv[1], 0x680, 0x30, 1, 30);
-    CHECK_CHARGED(ipc_consumed(t.sc), 1, spin, before);
+    ref_spin(&ref);
+    CHECK_CHARGED(ipc_consumed(t.sc), 1, &ref);
     CHECK_INVARIANTS();
 }
