@@ -743,7 +743,7 @@ TEST(vspace_large_pages)
  * the original cannot be mapped a second time. Copies get rights masked (CNode Mint /
  * Copy rights, ABI (j) table): a read-only copy mapped with read-write rights gives a
  * read-only mapping, a copy without Read gives a kernel-only mapping, and rights never
- * grow back through further copies.
+ * grow back through further copies. Deleting a mapped copy unmaps that copy's page only.
  */
 TEST(vspace_share_copied_frame)
 {
@@ -794,6 +794,22 @@ TEST(vspace_share_copied_frame)
     CHECK_EQ(word_at(v1)[5], 4);
     CHECK_EQ(word_at(v1)[0], 0);
     CHECK_EQ(word_at(v1)[3], 0x5151);
+    thread_destroy(&t);
+
+    /* Deleting a copy removes its mapping only. */
+    script_reset(&s);
+    op_load(&s, v2 + 40);        /* 0 */
+    op_fn(&s, fn_delete, copy);  /* 1 */
+    op_load(&s, v2 + 40);        /* 2: faults */
+    op_load(&s, v1 + 40);        /* 3 */
+    op_load(&s, v3 + 40);        /* 4 */
+    TRY(start_script(&t, &f, &s));
+    EXPECT_DATA_FAULT(&t, &f, &s, 2, FSC_TRANSLATION(3));
+    TRY(finish_script(&f, &s));
+    CHECK_EQ(s.result[0], 4);
+    CHECK_EQ(s.result[3], 4);
+    CHECK_EQ(s.result[4], 4);
+    CHECK_EQ(keel_DebugCheckInvariants(), 0);
 }
 
 /*
