@@ -174,9 +174,8 @@ el0_serror:
  * NORETURN void arch_return_to_user(void)
  *
  * Restore ks_cur_thread and eret. Callable from any kernel stack depth (kernel_boot
- * calls it too). If the current thread is the idle thread, idle instead. If the FPU
- * holds another thread's registers, switch them first (lazy FPU switching: only when the
- * thread that returns to user mode is not the FPU's owner).
+ * calls it too). If the current thread is the idle thread, idle instead. FP/SIMD is
+ * trapped at EL0 unless the thread owns the FP/SIMD registers (lazy switching, fpu.c).
  */
     .global arch_return_to_user
     .type arch_return_to_user, %function
@@ -188,11 +187,18 @@ arch_return_to_user:
     cmp     x0, x1
     b.eq    idle_loop
     cbz     x0, no_current_thread
+    /* FP/SIMD at EL0: allowed for the thread whose state the registers hold, trapped
+     * for any other (fpu.c switches on the first use). CPACR_EL1 is written only when
+     * that changes; the eret below synchronises the change. */
     adrp    x1, arch_fpu_owner
     ldr     x1, [x1, :lo12:arch_fpu_owner]
+    adrp    x2, arch_fpu_trapped
+    ldrb    w3, [x2, :lo12:arch_fpu_trapped]
     cmp     x0, x1
-    b.ne    switch_fpu
-
+    cset    w1, ne                              /* trap unless x0 owns the registers */
+    cmp     w1, w3
+    b.ne    change_fpu_trap
+restore_user_context:
     mov     sp, x0                              /* SP_EL1 = context until the next entry */
     ldp     x22, x23, [sp, #CTX(REG_PC)]
     ldp     x24, x25, [sp, #CTX(REG_TPIDR)]
@@ -222,9 +228,13 @@ arch_return_to_user:
     ldp     x28, x29, [sp, #CTX_PAIR(14)]
     eret
 
-switch_fpu:
-    bl      arch_fpu_switch_to                  /* (ks_cur_thread) */
-    b       arch_return_to_user
+change_fpu_trap:                                /* w1: trap, x2: &arch_fpu_trapped */
+    strb    w1, [x2, :lo12:arch_fpu_trapped]
+    mov     x3, #(3 << 20)                      /* CPACR_FPEN_NONE_TRAPPED */
+    cbz     w1, 1f
+    mov     x3, #(1 << 20)                      /* CPACR_FPEN_EL0_TRAPPED */
+1:  msr     cpacr_el1, x3
+    b       restore_user_context
 
 no_current_thread:
     adrp    x0, no_thread_msg

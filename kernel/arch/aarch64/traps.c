@@ -18,6 +18,9 @@ void arch_handle_user_sync(word_t esr)
     case EC_IABT_LOWER:
         handle_vm_fault(true, read_sysreg(far_el1), esr);
         break;
+    case EC_FP_ACCESS:
+        arch_fpu_trap(esr);                 /* lazy FPU switch (or fpuDisabled) */
+        break;
     default:
         /* Undefined instruction, BRK, PC/SP alignment, trapped MSR/MRS, FP, ... */
         handle_user_exception(esr);

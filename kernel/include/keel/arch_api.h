@@ -63,8 +63,8 @@ void arch_fpu_switch_to(struct tcb *tcb);
 /* Forget that 'tcb' owns the FPU registers (called when a TCB is destroyed). */
 void arch_fpu_release(struct tcb *tcb);
 /* TCB_SetFlags changed tcb's flags. If FP/SIMD is now disabled for it, the arch must
- * no longer let it use the FPU registers (it asks tcb_fpu_disabled() whenever it
- * returns to a thread that does not own the FPU). */
+ * no longer let it use the FPU registers (it asks tcb_fpu_disabled() when a thread's
+ * FP/SIMD use traps). */
 void arch_tcb_flags_changed(struct tcb *tcb);
 
 /* ---- What the core provides to the arch code ------------------------------------ */

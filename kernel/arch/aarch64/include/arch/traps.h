@@ -34,6 +34,8 @@ NORETURN void arch_kernel_exception(const struct kernel_frame *frame, word_t slo
 void fpu_save(void *area);
 void fpu_restore(const void *area);
 extern struct tcb *arch_fpu_owner;
+extern bool arch_fpu_trapped;
+void arch_fpu_trap(word_t esr);         /* EL0 FP/SIMD use trapped (EC 0x07) */
 
 /* Boot-time set-up (init.c, mmu.c, timer.c, halt.c, plat). */
 struct fdt;
