@@ -75,6 +75,17 @@ static int tt_check_log(const char *file, int line, const seL4_Word *want, unsig
     TRY(tt_check_log(__FILE__, __LINE__, (const seL4_Word[]){__VA_ARGS__},           \
                      sizeof((const seL4_Word[]){__VA_ARGS__}) / sizeof(seL4_Word)))
 
+/* Timeslices long enough that no timer interrupt (however late QEMU runs without
+ * -icount) ends one in the middle of a test that counts on the order of events. */
+static int tt_long_timeslice(struct thread *t)
+{
+    seL4_Error err = seL4_SchedControl_ConfigureFlags(test_bootinfo->schedcontrol.start, t->sc,
+                                                      1000000, 1000000, 0, 0, 0);
+    if (err)
+        FAIL_R(-1, "ConfigureFlags: %s", err_name(err));
+    return 0;
+}
+
 /* A child that spins, counting, until told to stop. */
 struct tt_spin {
     volatile seL4_Word count;
@@ -785,6 +796,7 @@ static int tt_actor_start(struct thread *t, struct tt_actor *a, struct fault_ep 
     a->id = id;
     a->action = action;
     TRY_R(thread_create(t, seL4_CapInitThreadCNode, 0, f->badged, prio), -1);
+    TRY_R(tt_long_timeslice(t), -1);
     if (!run) {
         seL4_UserContext regs = {0};
         regs.pc = (seL4_Word)(uintptr_t)tt_actor_fn;
@@ -890,6 +902,7 @@ static void tt_yield_rr_body(void)
     tt_log_reset();
     for (int i = 0; i < 3; i++) {
         TRY(thread_create(&t[i], seL4_CapInitThreadCNode, 0, f.badged, 40));
+        TRY(tt_long_timeslice(&t[i]));
         TRY(thread_start(&t[i], tt_yielder_fn, 0xa + (seL4_Word)i));
     }
     tt_set_root_prio(1);
