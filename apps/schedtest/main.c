@@ -20,6 +20,8 @@ const char *__keel_progname = "schedtest";
     X(st_yield_gives_up_refill)             \
     X(st_yield_to_runs_target)              \
     X(st_reconfigure_running_thread)        \
+    X(st_throttled_thread_operations)       \
+    X(st_timeout_fault_on_donated_sc)       \
     X(st_kernel_entry_constant_time)        \
     X(st_dump_scheduler)
 

@@ -8,6 +8,8 @@
  */
 #include "schedtest.h"
 
+#include <sel4/keel.h>
+
 #define PERMILLE(part, whole) ((whole) ? (part) * 1000 / (whole) : 0)
 
 /* Check lo <= v <= hi and report v either way (the numbers are worth seeing). */
@@ -546,6 +548,162 @@ TEST(st_reconfigure_running_thread)
     st_sleep_ms(20);
     CHECK_RANGE("round robin again (permille)", PERMILLE(w.run - r0, st_now() - s0), 950, 1000);
     w.stop = 1;
+}
+
+#define CHECK_INVARIANTS() CHECK_EQ(keel_DebugCheckInvariants(), 0)
+
+/* Start a worker with budget 1 ms per 20 ms and let it use the budget: it is then in
+ * the release queue until about first_run + 20 ms. Returns its first run's start. */
+static uint64_t st_throttled_worker(struct thread *t, struct st_worker *w, struct fault_ep *f,
+                                    seL4_Word prio)
+{
+    TRY_R(st_start_worker(t, w, f, prio, true), 0);
+    CHECK_OK_R(seL4_SchedControl_ConfigureFlags(st_schedcontrol(), t->sc, 1000, 20000, 0, 0, 0),
+               0);
+    TRY_R(st_go(t, w), 0);
+    st_sleep_ms(3);
+    CHECK_R(w->started, 0);
+    CHECK_R(w->run >= st_us_to_ticks(950), 0);
+    return w->seg_start[0];
+}
+
+/* Whether w ran during the next `ms` ms. */
+static bool st_runs_within(struct st_worker *w, unsigned ms)
+{
+    uint64_t r = w->run;
+    st_sleep_ms(ms);
+    return w->run != r;
+}
+
+/*
+ * A thread out of budget waits in the release queue until its next refill, whatever is
+ * done to it meanwhile: a higher priority, Suspend+Resume, YieldTo, its SC unbound and
+ * bound again, DomainSet. Its refill still comes 20 ms after it first ran. Deleting the
+ * SC or the TCB of a thread in the release queue takes it out cleanly (the kernel's
+ * invariants hold, nothing runs). Reconfiguring such an SC as round robin makes the
+ * thread runnable at once.
+ */
+TEST(st_throttled_thread_operations)
+{
+    static struct thread t, u, v;
+    static struct st_worker w, wu, wv;
+    struct fault_ep f;
+
+    TRY(fault_ep_create(&f));
+    uint64_t first = st_throttled_worker(&t, &w, &f, 100);
+    if (test_failed())
+        return;
+    CHECK_INVARIANTS();
+    CHECK_OK(seL4_TCB_SetPriority(t.tcb, seL4_CapInitThreadTCB, 150));
+    CHECK(!st_runs_within(&w, 2));
+    CHECK_OK(seL4_TCB_Suspend(t.tcb));
+    CHECK_OK(seL4_TCB_Resume(t.tcb));
+    CHECK(!st_runs_within(&w, 2));
+    seL4_SchedContext_YieldTo_t y = seL4_SchedContext_YieldTo(t.sc);
+    CHECK_OK(y.error);
+    CHECK(!st_runs_within(&w, 1));
+    CHECK_OK(seL4_SchedContext_UnbindObject(t.sc, t.tcb));
+    CHECK_OK(seL4_SchedContext_Bind(t.sc, t.tcb));
+    CHECK(!st_runs_within(&w, 2));
+    CHECK_OK(seL4_DomainSet_Set(seL4_CapDomain, 0, t.tcb));
+    CHECK_INVARIANTS();
+    unsigned nseg = w.nseg;
+    st_sleep_ms(14);
+    CHECK(w.nseg > nseg);
+    CHECK_RANGE("refill came after first run + (us)", st_ticks_to_us(w.seg_start[nseg + 1] - first),
+                19990, 20100);
+
+    /* Out of budget again; its SC is deleted. */
+    st_sleep_ms(2);
+    CHECK(!st_runs_within(&w, 1));
+    cap_delete(t.sc);
+    t.sc = 0;
+    CHECK_INVARIANTS();
+    CHECK(!st_runs_within(&w, 25));
+    CHECK_INVARIANTS();
+
+    /* A throttled thread's TCB is deleted (no Suspend first). */
+    (void)st_throttled_worker(&u, &wu, &f, 100);
+    if (test_failed())
+        return;
+    cap_delete(u.tcb);
+    u.tcb = 0;
+    CHECK_INVARIANTS();
+    st_sleep_ms(25); /* past its release time */
+    CHECK_INVARIANTS();
+
+    /* Reconfigured as round robin while throttled: runs at once. */
+    (void)st_throttled_worker(&v, &wv, &f, 100);
+    if (test_failed())
+        return;
+    CHECK(!st_runs_within(&wv, 1));
+    CHECK_OK(seL4_SchedControl_ConfigureFlags(st_schedcontrol(), v.sc, 1000, 1000, 0, 0, 0));
+    CHECK(st_runs_within(&wv, 1));
+    CHECK_INVARIANTS();
+    w.stop = wu.stop = wv.stop = 1;
+}
+
+struct st_server {
+    seL4_CPtr ep, reply;
+    volatile int received;
+};
+
+static void st_spinning_server_fn(seL4_Word arg)
+{
+    struct st_server *s = (struct st_server *)arg;
+    seL4_Word badge;
+    seL4_Recv(s->ep, &badge, s->reply);
+    s->received = 1;
+    for (;;)
+        ;
+}
+
+static void st_client_fn(seL4_Word ep)
+{
+    seL4_SetMR(0, 1);
+    seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 1));
+}
+
+/*
+ * A passive server that runs on a client's donated SC and uses up its budget gets the
+ * Timeout fault itself (it is the thread running on the SC), with the SC's badge.
+ */
+TEST(st_timeout_fault_on_donated_sc)
+{
+    static struct thread srv, cli;
+    static struct st_server s;
+    struct fault_ep f;
+    seL4_MessageInfo_t info;
+    seL4_Word badge = 0;
+
+    TRY(fault_ep_create(&f));
+    s.ep = alloc_object(seL4_EndpointObject, 0);
+    s.reply = alloc_object(seL4_ReplyObject, 0);
+    seL4_CPtr tep = alloc_object(seL4_EndpointObject, 0);
+    seL4_CPtr treply = alloc_object(seL4_ReplyObject, 0);
+    CHECK(s.ep && s.reply && tep && treply);
+    seL4_CPtr tep_badged = cap_mint(tep, seL4_AllRights, 0x5e);
+    CHECK(tep_badged != 0);
+    s.received = 0;
+
+    TRY(thread_create(&srv, seL4_CapInitThreadCNode, 0, f.badged, 150));
+    CHECK_OK(seL4_TCB_SetTimeoutEndpoint(srv.tcb, tep_badged));
+    TRY(thread_start(&srv, st_spinning_server_fn, (seL4_Word)(uintptr_t)&s));
+    st_sleep_ms(1); /* it waits in Recv */
+    CHECK_OK(seL4_SchedContext_UnbindObject(srv.sc, srv.tcb));
+
+    TRY(thread_create(&cli, seL4_CapInitThreadCNode, 0, f.badged, 100));
+    CHECK_OK(seL4_SchedControl_ConfigureFlags(st_schedcontrol(), cli.sc, 1000, 10000, 0, 0xc11e,
+                                              0));
+    TRY(thread_start(&cli, st_client_fn, s.ep));
+    CHECK_EQ(st_recv_timeout(tep, treply, 20, &info, &badge), 0);
+    CHECK_EQ(s.received, 1);
+    CHECK_EQ(badge, 0x5e);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    CHECK_EQ(seL4_MessageInfo_get_length(info), seL4_Timeout_Length);
+    CHECK_EQ(seL4_GetMR(seL4_Timeout_Data), 0xc11e);
+    CHECK_RANGE("consumed on the donated SC (us)", seL4_GetMR(seL4_Timeout_Consumed), 990, 1040);
+    CHECK_EQ(keel_DebugCheckInvariants(), 0);
 }
 
 /* The best of 5 runs of `n` invocations of op(), in ticks. */
