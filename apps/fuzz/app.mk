@@ -38,8 +38,12 @@ $(fuzz-long_USER_OBJS): $(BUILD)/fuzz/params-long.h
 $(call keel_image_once,fuzz,$(BUILD)/apps/fuzz/fuzz.elf,$(KERNEL_ELF_fuzz))
 $(call keel_image_once,fuzz-long,$(BUILD)/apps/fuzz-long/fuzz-long.elf,$(KERNEL_ELF_fuzz))
 
+# Under -icount (one instruction per ns of virtual time, idle time skipped) a run is
+# deterministic: the same seed replays the same interleaving. A time-bounded long run
+# (FUZZ_SECONDS) goes without it, so that its CPU time is about the real time.
+FZ_ICOUNT := --qemu-arg=-icount --qemu-arg=shift=0,sleep=off
 QEMU_TESTS += fuzz
-QEMU_TEST_ARGS_fuzz := --timeout 300
+QEMU_TEST_ARGS_fuzz := --timeout 300 $(FZ_ICOUNT)
 
 # `make fuzz`: the host fuzzer for FUZZ_SECONDS (default 60), then the QEMU fuzzer.
 FZ_LONG_TIMEOUT = $(if $(FUZZ_SECONDS),$(shell echo $$(( $(FUZZ_SECONDS) * 3 + 300 ))),7200)
@@ -48,8 +52,11 @@ FZ_LONG_TIMEOUT = $(if $(FUZZ_SECONDS),$(shell echo $$(( $(FUZZ_SECONDS) * 3 + 3
 fuzz-qemu-long: $(call keel_image_path,fuzz-long)
 	@mkdir -p $(FUZZ_DIR)
 	@echo "== fuzz: QEMU fuzzer ($(if $(FUZZ_SECONDS),$(FUZZ_SECONDS) s of CPU time,$(FZ_LONG_OPS) operations), seed $(FUZZ_SEED)"
-	$(Q)$(PYTHON) tools/run-qemu-test.py --timeout $(FZ_LONG_TIMEOUT) --log $(FUZZ_DIR)/qemu-fuzz-long.log \
-	    $(call keel_image_path,fuzz-long) $(MEM) | grep -E "^fuzz:|^\[test\]|KERNEL PANIC|INVARIANT|passed, " 
+	$(Q){ $(PYTHON) tools/run-qemu-test.py --timeout $(FZ_LONG_TIMEOUT) \
+	      --log $(FUZZ_DIR)/qemu-fuzz-long.log $(if $(FUZZ_SECONDS),,$(FZ_ICOUNT)) \
+	      $(call keel_image_path,fuzz-long) $(MEM); echo $$? > $(FUZZ_DIR)/qemu-fuzz-long.status; } | \
+	    grep --line-buffered -aE "^fuzz:|^\[test\]|KERNEL PANIC|INVARIANT|passed, |FAILED"; \
+	    exit $$(cat $(FUZZ_DIR)/qemu-fuzz-long.status)
 
 fuzz-run:
 	@status=0; \

@@ -258,6 +258,7 @@ static void restart_child(int i)
     child_t *c = &children[i];
 
     seL4_TCB_Suspend(c->tcb);
+    seL4_TCB_SetFlags(c->tcb, ~0ul, 0);            /* e.g. FPU disabled: the code uses SIMD */
     configure_sc(i);
     seL4_TCB_Configure(c->tcb, c->cnode, FZ_CHILD_GUARD, c->vspace, 0, FZ_IPC(i), c->ipc_frame);
     seL4_TCB_SetSchedParams(c->tcb, seL4_CapInitThreadTCB, FZ_PRIO, FZ_PRIO, c->sc, c->fault_ep);
