@@ -162,8 +162,9 @@ static void take_reply_object(tcb_t *t, reply_t *reply)
 
     if (!old || old == t)
         return;
-    kdebugf("keel: thread '%s' receives with a reply object still in use by '%s': "
-            "that thread's IPC is aborted\n", tcb_name(t), tcb_name(old));
+    if (CONFIG_PRINT_USER_ERRORS)
+        kdebugf("keel: thread '%s' receives with a reply object still in use by '%s': "
+                "that thread's IPC is aborted\n", tcb_name(t), tcb_name(old));
     cancel_ipc(old);
 }
 
