@@ -16,8 +16,13 @@
 
 #define SWEEP_STEPS 123u
 
+/* After the sweep, SHORT_STEPS messages of 0..4 words (fast-path sized, ABI (a)). */
+#define SHORT_STEPS 40u
+
 static seL4_Word sweep_len(unsigned k)
 {
+    if (k >= SWEEP_STEPS)
+        return k % 5;
     return k <= 120 ? k : (k == 121 ? 121 : 127);
 }
 
@@ -34,7 +39,10 @@ static seL4_Word sweep_label(unsigned k)
 }
 
 /* Replies: every length 0..120 in a scrambled order, other labels and contents. */
-static seL4_Word reply_len(unsigned k) { return ((seL4_Word)k * 37u) % 121u; }
+static seL4_Word reply_len(unsigned k)
+{
+    return k >= SWEEP_STEPS ? (seL4_Word)k * 3u % 5u : (seL4_Word)k * 37u % 121u;
+}
 static seL4_Word reply_label(unsigned k) { return ((seL4_Word)k * 0x123456789ull + 7) & IPC_LABEL_MASK; }
 static seL4_Word reply_salt(unsigned k) { return 100000u + k; }
 
@@ -178,27 +186,41 @@ static void prep_server(struct ipc_script *s, unsigned k, struct ipc_op *o)
     }
 }
 
-/* The root Calls a child server already waiting in Recv; every request and reply length. */
-static void call_waiting_server(struct thread *t, bool replyrecv)
+/*
+ * The root Calls a child server already waiting in Recv: every request and reply length,
+ * then a run of short ones. The server is active (its own SC) or passive (it runs on the
+ * root's SC; it must then answer with ReplyRecv). Every other call sets capsUnwrapped
+ * bits in its msginfo, which the receiver must not see.
+ */
+static void call_waiting_server(struct thread *t, bool replyrecv, bool passive, seL4_Word rights)
 {
     static struct ipc_script s;
     static struct server_ctx c;
     static struct ipc_op *ops[4];
+    const unsigned calls = SWEEP_STEPS + SHORT_STEPS;
     seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply(), caps[3];
     CHECK(ep && reply);
-    TRY(mint_badged(ep, ALL, caps));
+    TRY(mint_badged(ep, rights, caps));
     c = (struct server_ctx){.ep = ep, .reply = reply, .replyrecv = replyrecv};
     for (int i = 0; i < 4; i++)
         CHECK((ops[i] = ipc_op_new()) != NULL);
     struct ipc_op *o = ipc_op_new();
     CHECK(o != NULL);
     s = (struct ipc_script){.ops = ops, .nops = 4, .prep = prep_server, .ctx = &c,
-                            .steps = replyrecv ? SWEEP_STEPS + 1 : 2 * SWEEP_STEPS};
+                            .steps = replyrecv ? calls + 1 : 2 * calls};
     TRY(ipc_spawn(t, &s, IPC_HI_PRIO, 0));
     CHECK_EQ(s.pc, 0);
+    if (passive) {
+        TRY(ipc_make_passive(t));
+        (void)ipc_consumed(t->sc);
+    }
 
-    for (unsigned k = 0; k < SWEEP_STEPS; k++) {
+    for (unsigned k = 0; k < calls; k++) {
         ipc_op_msg(o, seL4_SysCall, caps[k % 3], sweep_label(k), sweep_len(k), k);
+        if (k % 2) {
+            o->info_raw = true;
+            o->info_word = seL4_MessageInfo_new(sweep_label(k), 7, 0, sweep_len(k)).words[0];
+        }
         ipc_run_op(o);
         /* A reply carries badge 0. */
         CHECK_MSG(o, 0, reply_label(k), reply_len(k), reply_salt(k));
@@ -206,15 +228,26 @@ static void call_waiting_server(struct thread *t, bool replyrecv)
         CHECK_EQ(s.pc, replyrecv ? k + 1 : 2 * k + 2);
         CHECK_MSG(ops[step % 4], sweep_badges[k % 3], sweep_label(k), sweep_got(k), k);
     }
+    if (passive)
+        CHECK_EQ(ipc_consumed(t->sc), 0);
 }
 
 IPC_TEST(ipc_call_waiting_server_all_lengths)
 {
-    static struct thread t[2];
-    call_waiting_server(&t[0], false);
-    thread_destroy(&t[0]);
-    if (!test_failed())
-        call_waiting_server(&t[1], true);
+    static struct thread t[4];
+    const struct {
+        bool replyrecv, passive;
+        seL4_Word rights;
+    } v[4] = {
+        {false, false, ALL},
+        {true, false, ALL},
+        {true, true, ALL},
+        {true, true, R_W | R_GR},
+    };
+    for (int i = 0; i < 4 && !test_failed(); i++) {
+        call_waiting_server(&t[i], v[i].replyrecv, v[i].passive, v[i].rights);
+        thread_destroy(&t[i]);
+    }
 }
 
 static void prep_caller(struct ipc_script *s, unsigned k, struct ipc_op *o)
