@@ -999,7 +999,6 @@ TEST(tcb_configure)
     CHECK_OK(seL4_CNode_Copy(cnode, 5, 4, seL4_CapInitThreadCNode, ntfn, 64, seL4_AllRights));
     info = CONFIGURE(60, 0, t.ipc_vaddr, cnode, vs, frame);
     CHECK_REPLY0(info, seL4_NoError);
-#undef CONFIGURE
     id.probe[0] = 3;
     id.probe[1] = 5;
     id.probe[2] = seL4_CapInitThreadTCB; /* empty in the new CSpace */
@@ -1012,6 +1011,20 @@ TEST(tcb_configure)
     CHECK_EQ(id.tag[0], CAP_TAG_ENDPOINT);
     CHECK_EQ(id.tag[1], CAP_TAG_NOTIFICATION);
     CHECK_EQ(id.tag[2], 0);
+
+    /* With the root's cap deleted, the thread holds the last cap to that CNode:
+     * replacing it would start a long-running delete, which Configure and SetSpace
+     * refuse (IllegalOperation) before looking at anything else. */
+    cap_delete(cnode);
+    info = CONFIGURE(0, 0, t.ipc_vaddr, cn, vs, frame);
+    CHECK_REPLY0(info, seL4_IllegalOperation);
+    info = raw_call(t.tcb, TCBSetSpace, 2, (seL4_Word[]){0, 0}, 3,
+                    (seL4_CPtr[]){f.badged, cn, vs});
+    CHECK_REPLY0(info, seL4_IllegalOperation);
+    /* The IPC buffer is checked before that. */
+    info = CONFIGURE(0, 0, t.ipc_vaddr + 8, cn, vs, frame);
+    CHECK_REPLY0(info, seL4_AlignmentError);
+#undef CONFIGURE
 }
 
 static void tt_udf_fn(seL4_Word arg)
