@@ -74,57 +74,65 @@ FP_INLINE bool message_fits_registers(word_t info)
  * The slot cptr names in t's CSpace, or NULL where resolve_address_bits would fail (or
  * would not terminate). Walks the CNodes exactly as resolve_address_bits does: each
  * level takes guard_size + radix bits, the guard must match, and the walk goes on while
- * bits remain and the slot reached holds a CNode cap.
+ * bits remain and the slot reached holds a CNode cap. 'rest' keeps the bits not yet
+ * translated at its top.
  */
 FP_INLINE cte_t *lookup_slot_fast(const tcb_t *t, cptr_t cptr)
 {
     cap_t node = t->slots[TCB_CTABLE].cap;
-    word_t remaining = seL4_WordBits;
+    word_t remaining = seL4_WordBits, rest = cptr;
 
     if (unlikely(cap_type(node) != cap_cnode_cap))
         return NULL;
     for (;;) {
-        word_t radix = cnode_radix(node);
+        word_t radix = cnode_radix(node);                  /* < 64 */
         word_t level = cnode_guard_size(node) + radix;
         word_t bits;
         cte_t *slot;
 
-        if (unlikely(level == 0 || level > remaining))
+        if (unlikely(level - 1 >= remaining))              /* level 0, or too many bits */
             return NULL;
-        remaining -= level;
-        bits = (cptr >> remaining) & MASK(level);      /* guard, then index */
+        bits = rest >> (seL4_WordBits - level);            /* guard, then index */
         if (unlikely((bits >> radix) != cnode_guard(node)))
             return NULL;
-        slot = cnode_slots(node) + (bits & MASK(radix));
+        slot = cnode_slots(node) + (bits & (BIT(radix) - 1));
+        remaining -= level;
         if (likely(remaining == 0 || cap_type(slot->cap) != cap_cnode_cap))
             return slot;
+        rest <<= level;                                    /* level < 64 here */
         node = slot->cap;
     }
 }
 
 /*
- * The entry's budget check (mcs_entry_check_budget) at time 'now': take the time (as
- * update_timestamp does; if the fast path then declines, the general path takes it
- * again, which adds up to the same), and go on only if the current SC is an ordinary
- * charged one with enough budget left to run. This is also the condition of
+ * The first step of every kernel entry (update_timestamp): the time of this entry.
+ * The fast path takes it before deciding; if it then declines, the general path takes
+ * the time again, which adds up to the same.
+ */
+FP_INLINE void take_time(ticks_t now)
+{
+    if (now > ks_cur_time)
+        ks_consumed += now - ks_cur_time;
+    ks_cur_time = now;
+}
+
+/*
+ * The entry's budget check (mcs_entry_check_budget): go on only if the current SC is an
+ * ordinary charged one with enough budget left to run. This is also the condition of
  * sched_context_has_budget for the SC the woken thread will run on (the same SC): its
  * head refill is released.
  */
-FP_INLINE bool entry_budget_ok(const tcb_t *cur, ticks_t now)
+FP_INLINE bool entry_budget_ok(const tcb_t *cur)
 {
     sched_context_t *sc = ks_cur_sc;
     const refill_t *head;
 
-    if (now > ks_cur_time)
-        ks_consumed += now - ks_cur_time;
-    ks_cur_time = now;
-
-    if (unlikely(sc != cur->sc || !sc || sc->refill_max == 0 ||
-                 (ks_idle_thread && sc == ks_idle_thread->sc)))
+    /* (Not the idle thread's SC: that is bound to the idle thread, not to cur.) */
+    if (unlikely(sc != cur->sc || !sc || sc->refill_max == 0))
         return false;
     head = &sc->refills[sc->refill_head];
     return likely(head->amount >= ks_consumed && head->amount - ks_consumed >= MIN_BUDGET &&
-                  head->release <= now + KERNEL_WCET_TICKS);
+                  head->release <= ks_cur_time + KERNEL_WCET_TICKS);
 }
 
 /* ---- doing it ------------------------------------------------------------------------------ */
@@ -150,7 +158,7 @@ FP_INLINE void switch_to(tcb_t *t)
     vspace_activate(t);
 }
 
-FP_INLINE bool call(tcb_t *cur, word_t cptr, word_t info, ticks_t now)
+FP_INLINE bool call(tcb_t *cur, word_t cptr, word_t info, word_t min_prio)
 {
     cte_t *slot;
     cap_t cap;
@@ -175,8 +183,7 @@ FP_INLINE bool call(tcb_t *cur, word_t cptr, word_t info, ticks_t now)
     reply = dest->reply;
     if (unlikely(!reply || dest->sc || dest->yield_to))
         return false;
-    /* The time first: the scheduling check looks at refill release times. */
-    if (unlikely(!entry_budget_ok(cur, now) || !sched_fastpath_can_switch_to(dest->priority)))
+    if (unlikely(dest->priority < min_prio || !entry_budget_ok(cur)))
         return false;
 
     /* Committed. send_ipc: the receiver leaves the endpoint's queue (it is the head). */
@@ -216,7 +223,7 @@ FP_INLINE bool call(tcb_t *cur, word_t cptr, word_t info, ticks_t now)
     return true;
 }
 
-FP_INLINE bool reply_recv(tcb_t *cur, word_t cptr, word_t info, ticks_t now)
+FP_INLINE bool reply_recv(tcb_t *cur, word_t cptr, word_t info, word_t min_prio)
 {
     cte_t *slot;
     cap_t cap;
@@ -255,7 +262,7 @@ FP_INLINE bool reply_recv(tcb_t *cur, word_t cptr, word_t info, ticks_t now)
     n = cur->bound_notification;
     if (unlikely(n && n->state == NtfnState_Active))
         return false;
-    if (unlikely(!entry_budget_ok(cur, now) || !sched_fastpath_can_switch_to(caller->priority)))
+    if (unlikely(caller->priority < min_prio || !entry_budget_ok(cur)))
         return false;
 
     /* Committed. do_reply_transfer: reply_pop takes the reply off the call stack and
@@ -294,34 +301,47 @@ FP_INLINE bool reply_recv(tcb_t *cur, word_t cptr, word_t info, ticks_t now)
 
 /* ---- entry points -------------------------------------------------------------------------- */
 
-/* The clock is read first, while little else is live. */
+/*
+ * The time, then the scheduler's answer (it looks at refill release times, so it needs
+ * the time): both calls come first, while little else is live.
+ */
+FP_INLINE word_t enter(void)
+{
+    take_time(arch_timer_now());
+    return sched_fastpath_min_prio();
+}
+
 void fastpath_call(word_t cptr, word_t info)
 {
-    ticks_t now = arch_timer_now();
+    word_t min_prio = enter();
 
-    if (!call(ks_cur_thread, cptr, info, now))
+    if (!call(ks_cur_thread, cptr, info, min_prio))
         handle_syscall(seL4_SysCall);
 }
 
 void fastpath_reply_recv(word_t cptr, word_t info)
 {
-    ticks_t now = arch_timer_now();
+    word_t min_prio = enter();
 
-    if (!reply_recv(ks_cur_thread, cptr, info, now))
+    if (!reply_recv(ks_cur_thread, cptr, info, min_prio))
         handle_syscall(seL4_SysReplyRecv);
 }
 
 #if KEEL_HOST_TEST
 bool fastpath_try_call(void)
 {
+    word_t min_prio = enter();
     tcb_t *t = ks_cur_thread;
-    return call(t, get_reg(t, REG_CAP), get_reg(t, REG_MSGINFO), arch_timer_now());
+
+    return call(t, get_reg(t, REG_CAP), get_reg(t, REG_MSGINFO), min_prio);
 }
 
 bool fastpath_try_reply_recv(void)
 {
+    word_t min_prio = enter();
     tcb_t *t = ks_cur_thread;
-    return reply_recv(t, get_reg(t, REG_CAP), get_reg(t, REG_MSGINFO), arch_timer_now());
+
+    return reply_recv(t, get_reg(t, REG_CAP), get_reg(t, REG_MSGINFO), min_prio);
 }
 #endif
 

@@ -360,13 +360,16 @@ tcb_t *release_queue_head(void)
     return release_head;
 }
 
-/* For the IPC fast path (api/fastpath.c): would schedule(), asked to choose among the
- * ready threads plus a just-woken thread of priority prio (queued at the head of its
- * priority), pick that thread and change nothing else? Yes if no ready thread has a
- * higher priority and awaken() has no thread to release. */
-bool sched_fastpath_can_switch_to(word_t prio)
+/* For the IPC fast path (api/fastpath.c), with ks_cur_time up to date: the lowest
+ * priority a thread woken now must have for schedule(), choosing among the ready
+ * threads and that thread (queued at the head of its priority), to pick it and change
+ * nothing else: no ready thread may have a higher priority, and awaken() must have no
+ * thread to release (KEEL_NUM_PRIORITIES, which no thread has, if it has one). */
+word_t sched_fastpath_min_prio(void)
 {
-    return is_highest_prio(prio) && !(release_head && refill_ready(release_head->sc));
+    if (release_head && refill_ready(release_head->sc))
+        return KEEL_NUM_PRIORITIES;
+    return prio_l1 == 0 ? 0 : highest_prio();
 }
 
 /* Insert behind every thread released no later (linear in the queue's length, as in

@@ -51,9 +51,9 @@ void mcs_yield(void);                                 /* the Yield syscall */
 void sched_postpone(sched_context_t *sc);
 void release_queue_remove(tcb_t *t);                  /* no-op if not in it */
 tcb_t *release_queue_head(void);                      /* earliest release, or NULL */
-/* The IPC fast path may switch straight to a woken thread of priority prio: nothing
- * ready is more important and no release is due (see sched.c). */
-bool sched_fastpath_can_switch_to(word_t prio);
+/* The IPC fast path may switch straight to a woken thread whose priority is at least
+ * this: nothing ready is more important and no release is due (see sched.c). */
+word_t sched_fastpath_min_prio(void);
 ticks_t us_to_ticks(word_t us);                       /* saturates at ~0 */
 word_t ticks_to_us(ticks_t ticks);
 
