@@ -18,17 +18,9 @@
 
 STATIC_ASSERT(ASID_BITS == 16, "AArch64 ASIDs are 16 bits (TCR_EL1.AS = 1)");
 
-static asid_pool_t *asid_table[NUM_ASID_POOLS];
+asid_pool_t *asid_table[NUM_ASID_POOLS];     /* read by asid_find_vspace (mmu.h) */
 
 /* ---- lookups ----------------------------------------------------------------------------- */
-
-pte_t *asid_find_vspace(word_t asid)
-{
-    if (asid >= BIT(ASID_BITS))
-        return NULL;
-    asid_pool_t *pool = asid_table[asid_high(asid)];
-    return pool ? pool->vspace[asid_low(asid)] : NULL;
-}
 
 /* Index of the first pool slot without a pool, or NUM_ASID_POOLS. */
 static word_t first_free_pool(void)

@@ -30,8 +30,18 @@ typedef struct asid_pool {
 } asid_pool_t;
 STATIC_ASSERT(sizeof(asid_pool_t) == BIT(seL4_ASIDPoolBits), "an ASID pool fills its object");
 
-/* The VSpace (level-0 table) currently assigned to asid, or NULL. */
-pte_t *asid_find_vspace(word_t asid);
+/* The ASID table (asid.c): pool i, or NULL. Only asid.c changes it. */
+extern asid_pool_t *asid_table[NUM_ASID_POOLS];
+
+/* The VSpace (level-0 table) currently assigned to asid, or NULL. Inline: it is on every
+ * switch of address space (vspace_activate). */
+static inline pte_t *asid_find_vspace(word_t asid)
+{
+    if (asid >= BIT(ASID_BITS))
+        return NULL;
+    asid_pool_t *pool = asid_table[asid_high(asid)];
+    return pool ? pool->vspace[asid_low(asid)] : NULL;
+}
 /* Release asid if it still belongs to 'vspace' (VSpace deleted). Flushes its TLB entries. */
 void asid_delete(word_t asid, pte_t *vspace);
 /* Forget a pool being deleted and every ASID it handed out. */
