@@ -65,7 +65,8 @@ int fz_label_belongs(seL4_Word tag, seL4_Word label)
 
 /*
  * Methods and their arguments. Message-word kinds: T object type, S size bits, I slot
- * index, D depth, d Retype node depth, O slot offset, C object count, F flags, N register
+ * index (E of an empty slot, L of an occupied one: in its own CSpace, which it knows),
+ * D depth, d Retype node depth, O slot offset, C object count, F flags, N register
  * count, R rights, B badge, P priority, U microseconds, X extra refills, G guard data,
  * V address, A VM attributes, o offset in a page, Q IRQ, M domain, Z small, W any word.
  * Extra-cap kinds: n CNode, t TCB, s SC, f notification, e endpoint, p frame, v VSpace,
@@ -78,7 +79,7 @@ typedef struct method {
 } method_t;
 
 static const method_t methods[] = {
-    { UntypedRetype, "TSIdOC", "n", "00" },
+    { UntypedRetype, "TSIdEC", "n", "00" },
     { TCBReadRegisters, "FN", "", "" },
     { TCBWriteRegisters, "FNWWWWWW", "", "" },
     { TCBCopyRegisters, "F", "t", "" },
@@ -95,15 +96,15 @@ static const method_t methods[] = {
     { TCBUnbindNotification, "", "", "" },
     { TCBSetTLSBase, "W", "", "" },
     { TCBSetFlags, "FF", "", "" },
-    { CNodeRevoke, "ID", "", "i" },
-    { CNodeDelete, "ID", "", "i" },
-    { CNodeCancelBadgedSends, "ID", "", "i" },
-    { CNodeCopy, "IDIDR", "n", "i0" },
-    { CNodeMint, "IDIDRB", "n", "i0" },
-    { CNodeMove, "IDID", "n", "i0" },
-    { CNodeMutate, "IDIDB", "n", "i0" },
-    { CNodeRotate, "IDBIDBID", "nn", "i01" },
-    { IRQIssueIRQHandler, "QID", "n", "0" },
+    { CNodeRevoke, "LD", "", "i" },
+    { CNodeDelete, "LD", "", "i" },
+    { CNodeCancelBadgedSends, "LD", "", "i" },
+    { CNodeCopy, "EDLDR", "n", "i0" },
+    { CNodeMint, "EDLDRB", "n", "i0" },
+    { CNodeMove, "EDLD", "n", "i0" },
+    { CNodeMutate, "EDLDB", "n", "i0" },
+    { CNodeRotate, "EDBLDBLD", "nn", "i01" },
+    { IRQIssueIRQHandler, "QED", "n", "0" },
     { IRQAckIRQ, "", "", "" },
     { IRQSetIRQHandler, "", "f", "" },
     { IRQClearIRQHandler, "", "", "" },
@@ -114,8 +115,8 @@ static const method_t methods[] = {
     { SchedContextUnbindObject, "", "b", "" },
     { SchedContextConsumed, "", "", "" },
     { SchedContextYieldTo, "", "", "" },
-    { ARMIRQIssueIRQHandlerTrigger, "QFID", "n", "0" },
-    { ARMIRQIssueSGISignal, "QZID", "n", "0" },
+    { ARMIRQIssueIRQHandlerTrigger, "QFED", "n", "0" },
+    { ARMIRQIssueSGISignal, "QZED", "n", "0" },
     { ARMVSpaceClean_Data, "VV", "", "" },
     { ARMVSpaceInvalidate_Data, "VV", "", "" },
     { ARMVSpaceCleanInvalidate_Data, "VV", "", "" },
@@ -129,7 +130,7 @@ static const method_t methods[] = {
     { ARMPageCleanInvalidate_Data, "oo", "", "" },
     { ARMPageUnify_Instruction, "oo", "", "" },
     { ARMPageGetAddress, "", "", "" },
-    { ARMASIDControlMakePool, "ID", "un", "1" },
+    { ARMASIDControlMakePool, "ED", "un", "1" },
     { ARMASIDPoolAssign, "", "v", "" },
 };
 #define NUM_METHODS (sizeof(methods) / sizeof(methods[0]))
@@ -214,6 +215,17 @@ static seL4_Word pick_arg(fz_status_t *st, char kind, seL4_Word cn)
         return sizes[below(st, sizeof(sizes) / sizeof(sizes[0]))];
     }
     case 'I': return chance(st, 85) ? below(st, NSLOTS) : rnd(st) & 0xffff;
+    case 'E':
+    case 'L':
+        if (cn == FZ_S_CNODE && chance(st, 85)) {
+            seL4_Word found[NSLOTS], n = 0;
+            for (seL4_Word i = 0; i < NSLOTS; i++)
+                if ((st->types[i] == cap_null_cap) == (kind == 'E'))
+                    found[n++] = i;
+            if (n)
+                return found[below(st, n)];
+        }
+        return below(st, NSLOTS);
     case 'D': return chance(st, 85) ? cnode_depth(cn) : below(st, 70);
     case 'd': return chance(st, 75) ? 0 : cnode_depth(cn);
     case 'O': return chance(st, 80) ? FZ_S_FREE + below(st, FZ_S_OTHER_CNODES - FZ_S_FREE)

@@ -482,7 +482,8 @@ static sword_t pick_syscall(void)
 /*
  * Most invocations are aimed: a method of the invoked cap's type, with arguments of the
  * kinds the method takes (each a plausible value most of the time, anything otherwise).
- * Message-word kinds: T object type, S size bits, I slot index, D depth, C object count,
+ * Message-word kinds: T object type, S size bits, I slot index (E of an empty slot, L of
+ * an occupied one, mostly), D depth, O slot offset, d Retype node depth, C object count,
  * F flags, N register count, R rights, B badge, P priority, U microseconds, X extra
  * refills, G CNode guard data, V address, Q IRQ, M domain, Z small, W any word.
  * Extra-cap kinds: n CNode, t TCB, s SC, f notification, e endpoint, p frame, v VSpace,
@@ -496,7 +497,7 @@ typedef struct method {
 } method_t;
 
 static const method_t methods[] = {
-    { UntypedRetype, "TSIdOC", "n", "00" },
+    { UntypedRetype, "TSIdEC", "n", "00" },
     { TCBReadRegisters, "FN", "", "" },
     { TCBWriteRegisters, "FNWWWWWW", "", "" },
     { TCBCopyRegisters, "F", "t", "" },
@@ -513,15 +514,15 @@ static const method_t methods[] = {
     { TCBUnbindNotification, "", "", "" },
     { TCBSetTLSBase, "W", "", "" },
     { TCBSetFlags, "FF", "", "" },
-    { CNodeRevoke, "ID", "", "i" },
-    { CNodeDelete, "ID", "", "i" },
-    { CNodeCancelBadgedSends, "ID", "", "i" },
-    { CNodeCopy, "IDIDR", "n", "i0" },
-    { CNodeMint, "IDIDRB", "n", "i0" },
-    { CNodeMove, "IDID", "n", "i0" },
-    { CNodeMutate, "IDIDB", "n", "i0" },
-    { CNodeRotate, "IDBIDBID", "nn", "i01" },
-    { IRQIssueIRQHandler, "QID", "n", "0" },
+    { CNodeRevoke, "LD", "", "i" },
+    { CNodeDelete, "LD", "", "i" },
+    { CNodeCancelBadgedSends, "LD", "", "i" },
+    { CNodeCopy, "EDLDR", "n", "i0" },
+    { CNodeMint, "EDLDRB", "n", "i0" },
+    { CNodeMove, "EDLD", "n", "i0" },
+    { CNodeMutate, "EDLDB", "n", "i0" },
+    { CNodeRotate, "EDBLDBLD", "nn", "i01" },
+    { IRQIssueIRQHandler, "QED", "n", "0" },
     { IRQAckIRQ, "", "", "" },
     { IRQSetIRQHandler, "", "f", "" },
     { IRQClearIRQHandler, "", "", "" },
@@ -532,8 +533,8 @@ static const method_t methods[] = {
     { SchedContextUnbindObject, "", "b", "" },
     { SchedContextConsumed, "", "", "" },
     { SchedContextYieldTo, "", "", "" },
-    { ARMIRQIssueIRQHandlerTrigger, "QFID", "n", "0" },
-    { ARMIRQIssueSGISignal, "QZID", "n", "0" },
+    { ARMIRQIssueIRQHandlerTrigger, "QFED", "n", "0" },
+    { ARMIRQIssueSGISignal, "QZED", "n", "0" },
 };
 #define NUM_METHODS (sizeof(methods) / sizeof(methods[0]))
 
@@ -599,12 +600,23 @@ static word_t pick_extra_cap(tcb_t *t, char kind)
     }
 }
 
-/* A slot address in CNode cap 'cn' that resolves (guard + radix bits), mostly. */
-static word_t cnode_index(cap_t cn, uint8_t k)
+/* A slot address in CNode cap 'cn' that resolves (guard + radix bits), mostly; for
+ * want 'E' or 'L', of an empty or an occupied slot if there is one. */
+static word_t cnode_index(cap_t cn, uint8_t k, char want)
 {
     if (cap_type(cn) != cap_cnode_cap)
         return k & MASK(T_RADIX);
-    return (cnode_guard(cn) << cnode_radix(cn)) | (in_u8() & MASK(cnode_radix(cn)));
+    word_t radix = MIN(cnode_radix(cn), (word_t)R_RADIX), slot = in_u8() & MASK(radix);
+    if (want == 'E' || want == 'L') {
+        const cte_t *slots = cnode_slots(cn);
+        word_t found[BIT(R_RADIX)], n = 0;
+        for (word_t i = 0; i < BIT(radix); i++)
+            if (cap_is_null(slots[i].cap) == (want == 'E'))
+                found[n++] = i;
+        if (n)
+            slot = found[in_u8() % n];
+    }
+    return (cnode_guard(cn) << cnode_radix(cn)) | slot;
 }
 
 static word_t cnode_depth(cap_t cn)
@@ -627,7 +639,9 @@ static word_t pick_arg(tcb_t *t, char kind, cap_t cn)
         static const word_t sizes[] = { 0, 1, 4, 5, 7, 8, 10, 12, 14, 16, 3, 2 };
         return sizes[k % (sizeof(sizes) / sizeof(sizes[0]))];
     }
-    case 'I': return k < 200 ? cnode_index(cn, k) : k & MASK(R_RADIX);
+    case 'I':
+    case 'E':
+    case 'L': return k < 200 ? cnode_index(cn, k, kind) : k & MASK(R_RADIX);
     case 'D': return k < 200 ? cnode_depth(cn) : (word_t)(k & 63) + (k & 1);
     case 'd': return k < 180 ? 0 : cnode_depth(cn);          /* Retype: 0 = the root itself */
     case 'O': return cap_type(cn) == cap_cnode_cap ? k & MASK(cnode_radix(cn)) : k & 31;
