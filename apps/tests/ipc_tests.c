@@ -2469,3 +2469,102 @@ IPC_TEST(ipc_nbsendrecv_donates_to_passive_receiver)
     CHECK_CHARGED(ipc_consumed(t.sc), 1, &ref);
     CHECK_INVARIANTS();
 }
+
+/*
+ * A passive server that receives again with the reply object of an unanswered call
+ * aborts that call: the caller is left Inactive and its SC stays with the server, which
+ * from then on is active (a later caller's SC is not donated, the server answers it on
+ * the SC it kept). The caller, resumed, has no SC and cannot run.
+ */
+IPC_TEST(ipc_passive_server_abandons_call)
+{
+    static struct thread srv, c, d;
+    static struct ipc_script ssrv, sc, sd;
+    static struct ipc_op *opsrv[3], *opc[1], *opd[1];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply();
+    CHECK(ep && reply);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x6a0);
+    CHECK(via != 0);
+
+    opsrv[0] = op_recv(seL4_SysRecv, ep, reply);
+    opsrv[1] = op_recv(seL4_SysRecv, ep, reply); /* no reply: C's call is dropped */
+    opsrv[2] = op_replyrecv(ep, reply, 0x3, 3, 3);
+    TRY(ipc_spawn_ops(&srv, &ssrv, IPC_HI_PRIO, 0, opsrv, 3));
+    TRY(ipc_make_passive(&srv));
+    (void)ipc_consumed(srv.sc);
+
+    opc[0] = op_send(seL4_SysCall, via, 0x1, 1, 1);
+    TRY(ipc_spawn_ops(&c, &sc, 150, 0, opc, 1));
+    CHECK_EQ(ssrv.pc, 1);
+    CHECK_MSG(opsrv[0], 0x6a0, 0x1, 1, 1);
+    CHECK_EQ(sc.pc, 0);
+    CHECK_INVARIANTS();
+
+    opd[0] = op_send(seL4_SysCall, via, 0x2, 2, 2);
+    TRY(ipc_create(&d, 150, 0));
+    (void)ipc_consumed(d.sc);
+    CHECK(opd[0] != NULL);
+    sd = (struct ipc_script){.ops = opd, .nops = 1};
+    TRY(ipc_start(&d, &sd));
+    CHECK_EQ(ssrv.pc, 2);
+    CHECK_MSG(opsrv[1], 0x6a0, 0x2, 2, 2);
+    CHECK_EQ(sd.pc, 1);
+    CHECK_MSG(opd[0], 0, 0x3, 3, 3);
+    CHECK_EQ(ipc_consumed(srv.sc), 0);
+    CHECK_INVARIANTS();
+
+    CHECK_OK(seL4_TCB_Resume(c.tcb));
+    CHECK_EQ(sc.pc, 0);
+    /* Take C's SC back from the server: C runs, and calls again. */
+    CHECK_OK(seL4_SchedContext_UnbindObject(c.sc, srv.tcb));
+    CHECK_OK(seL4_SchedContext_Bind(c.sc, c.tcb));
+    CHECK_EQ(sc.pc, 0);
+    CHECK_INVARIANTS();
+}
+
+/*
+ * An SC lent by a notification travels on: the passive thread that got it calls a
+ * passive server, which runs on it and gives it back with the reply; when the thread
+ * waits on its notification again the SC goes back to the notification.
+ */
+IPC_TEST(ntfn_lent_sc_donated_along_call)
+{
+    static struct thread p, srv;
+    static struct ipc_script sp, ssrv;
+    static struct ipc_op *opp[3], *opsrv[3];
+    seL4_CPtr n = ipc_new_ntfn(), ep = ipc_new_ep(), reply = ipc_new_reply(), x = ipc_new_sc();
+    CHECK(n && ep && reply && x);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x6b0);
+    CHECK(via != 0);
+
+    opsrv[0] = op_recv(seL4_SysRecv, ep, reply);
+    opsrv[1] = op_replyrecv(ep, reply, 0x11, 1, 11);
+    opsrv[2] = op_replyrecv(ep, reply, 0x12, 1, 12);
+    TRY(ipc_spawn_ops(&srv, &ssrv, 210, 0, opsrv, 3));
+    TRY(ipc_make_passive(&srv));
+
+    opp[0] = op_recv(seL4_SysWait, n, 0);
+    opp[1] = op_send(seL4_SysCall, via, 0x1, 1, 1);
+    opp[2] = op_recv(seL4_SysWait, n, 0);
+    TRY(ipc_spawn_ops(&p, &sp, IPC_HI_PRIO, 0, opp, 3));
+    TRY(ipc_make_passive(&p));
+    CHECK_OK(seL4_SchedContext_Bind(x, n));
+    (void)ipc_consumed(x);
+
+    seL4_Signal(n);
+    CHECK_EQ(sp.pc, 2);
+    CHECK_EQ(ssrv.pc, 1);
+    CHECK_MSG(opsrv[0], 0x6b0, 0x1, 1, 1);
+    CHECK_MSG(opp[1], 0, 0x11, 1, 11);
+    CHECK_INVARIANTS();
+    /* x is back with the notification: p is not bound to it, nor is the server. */
+    CHECK_ERR(seL4_SchedContext_UnbindObject(x, p.tcb), seL4_IllegalOperation);
+    CHECK_ERR(seL4_SchedContext_UnbindObject(x, srv.tcb), seL4_IllegalOperation);
+    seL4_Word used = ipc_consumed(x);
+    CHECK(used != ~(seL4_Word)0 && used > 0);
+
+    /* Once more: the same path works again. */
+    seL4_Signal(n);
+    CHECK_EQ(sp.pc, 3);
+    CHECK_INVARIANTS();
+}

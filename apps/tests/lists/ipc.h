@@ -44,6 +44,8 @@
     X(ipc_passive_caller_deleted)                     \
     X(ipc_passive_chain_delete_bottom_reply)          \
     X(ipc_nbsendrecv_donates_to_passive_receiver)     \
+    X(ipc_passive_server_abandons_call)               \
+    X(ntfn_lent_sc_donated_along_call)                \
     /* notification_tests.c */                        \
     X(ntfn_signal_wait_poll)                          \
     X(ntfn_unbadged_signal)                           \
