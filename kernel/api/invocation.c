@@ -212,46 +212,61 @@ static void raise_cap_fault(tcb_t *t, cptr_t cptr, bool in_receive_phase)
     handle_fault(t);
 }
 
+static bool is_ipc_object(word_t type)
+{
+    return type == cap_endpoint_cap || type == cap_notification_cap || type == cap_reply_cap;
+}
+
 status_t handle_invocation(bool call, bool block, bool can_donate, bool first_phase, cptr_t cptr)
 {
     tcb_t *t = ks_cur_thread;
     word_t info = get_reg(t, REG_MSGINFO);
-    invocation_t inv = {
-        .thread = t,
-        .label = info >> 12,
-        .length = info & 0x7f,
-        .cptr = cptr,
-        .call = call,
-        .block = block,
-    };
+    word_t extra_caps = (info >> 7) & 3;
+    invocation_t inv;
     cptr_t failed_cptr;
     status_t s;
 
+    /* Every field but the extra caps now (a whole-struct initialiser costs a memset of
+     * the lot on every syscall); the extra caps after their lookup. */
+    inv.thread = t;
+    inv.label = info >> 12;
+    inv.length = info & 0x7f;
+    inv.cptr = cptr;
+    inv.call = call;
+    inv.block = block;
+    inv.reply_length = 0;
     s = lookup_cap(t, cptr, &inv.cap, &inv.slot);
     if (s != OK) {
         if (block)
             raise_cap_fault(t, cptr, false);
         return OK;
     }
-    inv.buffer = lookup_ipc_buffer(t, false);
+    /* Messages to IPC objects are read by the transfer itself: their invoker's IPC
+     * buffer is needed here only for the extra caps. */
+    if (extra_caps == 0 && is_ipc_object(cap_type(inv.cap)))
+        inv.buffer = NULL;
+    else
+        inv.buffer = lookup_ipc_buffer(t, false);
     if (inv.length > seL4_MsgMaxLength)
         inv.length = seL4_MsgMaxLength;
     if (!inv.buffer && inv.length > NUM_MSG_REGISTERS)
         inv.length = NUM_MSG_REGISTERS;
 
-    s = lookup_extra_caps(&inv, (info >> 7) & 3, &failed_cptr);
+    s = lookup_extra_caps(&inv, extra_caps, &failed_cptr);
     if (s != OK) {
         if (block)
             raise_cap_fault(t, failed_cptr, false);
         return OK;
     }
+    for (word_t i = inv.extra_count; i < seL4_MsgMaxExtraCaps; i++)
+        inv.extra[i] = (extra_cap_t){ .cap = cap_null(), .slot = NULL };
 
     word_t type = cap_type(inv.cap);
     if (first_phase && refused_in_first_phase(type))
         return OK;   /* InvalidCapability, dropped: there is nobody to tell */
 
     set_thread_state(t, ThreadState_Restart);
-    if (type == cap_endpoint_cap || type == cap_notification_cap || type == cap_reply_cap)
+    if (is_ipc_object(type))
         s = invoke_ipc_object(&inv, can_donate);
     else
         s = decode_invocation(&inv);
