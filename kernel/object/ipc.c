@@ -150,15 +150,23 @@ static void do_normal_transfer(tcb_t *sender, const word_t *send_buf, const endp
     set_reg(receiver, REG_BADGE, badge);
 }
 
+/* A message that fits the registers and carries no caps needs neither IPC buffer
+ * (copy_mrs and transfer_caps would not touch them): skip looking them up. */
+static bool needs_buffers(const tcb_t *sender, bool grant)
+{
+    word_t info = get_reg(sender, REG_MSGINFO);
+    return msginfo_length(info) > NUM_MSG_REGISTERS || (grant && msginfo_extra_caps(info));
+}
+
 void do_ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool grant, tcb_t *receiver)
 {
-    word_t *recv_buf = lookup_ipc_buffer(receiver, true);
-
-    if (sender->fault.type == seL4_Fault_NullFault)
-        do_normal_transfer(sender, lookup_ipc_buffer(sender, false), ep, badge, grant,
-                           receiver, recv_buf);
+    if (sender->fault.type != seL4_Fault_NullFault)
+        do_fault_transfer(badge, sender, receiver, lookup_ipc_buffer(receiver, true));
+    else if (!needs_buffers(sender, grant))
+        do_normal_transfer(sender, NULL, ep, badge, grant, receiver, NULL);
     else
-        do_fault_transfer(badge, sender, receiver, recv_buf);
+        do_normal_transfer(sender, lookup_ipc_buffer(sender, false), ep, badge, grant,
+                           receiver, lookup_ipc_buffer(receiver, true));
 }
 
 void do_nb_recv_failed_transfer(tcb_t *t)
