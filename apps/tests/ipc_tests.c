@@ -1525,6 +1525,12 @@ IPC_TEST(ipc_cancel_badged_sends)
         ops_[i][0] = op_send(sys[i], via[i], 0x10 + i, 1, i);
         TRY(ipc_spawn_ops(&s[i], &ss[i], IPC_HI_PRIO, 0, ops_[i], 1));
     }
+    /* F's fault message waits on ep with badge 0xa too: cancelled, F is left Inactive. */
+    static struct thread fth;
+    static struct ipc_script sf;
+    static struct ipc_op *opf[1];
+    opf[0] = op_send(seL4_SysSend, BOGUS_CPTR, 0x1f, 0, 0);
+    TRY(ipc_spawn_ops(&fth, &sf, IPC_HI_PRIO, ba, opf, 1));
     CHECK_ERR(seL4_CNode_CancelBadgedSends(seL4_CapInitThreadCNode, weak, 64), seL4_IllegalOperation);
     CHECK_OK(seL4_CNode_CancelBadgedSends(seL4_CapInitThreadCNode, ep, 64)); /* unbadged */
     CHECK_OK(seL4_CNode_CancelBadgedSends(seL4_CapInitThreadCNode, ba, 64));
@@ -1550,6 +1556,11 @@ IPC_TEST(ipc_cancel_badged_sends)
         }
         CHECK_EQ(ss[i].pc, 1);
     }
+    /* F did not fault again: nothing more is queued. */
+    ipc_op_recv(o, seL4_SysNBRecv, ep, reply);
+    ipc_run_op(o);
+    CHECK_NOTHING(o);
+    CHECK_EQ(sf.pc, 0);
 
     /* With receivers queued, nothing happens to them. */
     opr[0] = op_recv(seL4_SysRecv, ep, reply_r);
@@ -2523,48 +2534,61 @@ IPC_TEST(ipc_passive_server_abandons_call)
 }
 
 /*
- * An SC lent by a notification travels on: the passive thread that got it calls a
- * passive server, which runs on it and gives it back with the reply; when the thread
- * waits on its notification again the SC goes back to the notification.
+ * Deleting a reply object in the middle of a donation chain (C -> S1 -> S2 -> S3, S3
+ * holding the SC): S1's call is aborted and the chain is cut on both sides of it. S3's
+ * reply still brings the SC back to S2; the root, holding C's reply cap, can still answer
+ * C (which then has no SC to run on: it stayed with S2).
  */
-IPC_TEST(ntfn_lent_sc_donated_along_call)
+IPC_TEST(ipc_passive_chain_delete_middle_reply)
 {
-    static struct thread p, srv;
-    static struct ipc_script sp, ssrv;
-    static struct ipc_op *opp[3], *opsrv[3];
-    seL4_CPtr n = ipc_new_ntfn(), ep = ipc_new_ep(), reply = ipc_new_reply(), x = ipc_new_sc();
-    CHECK(n && ep && reply && x);
-    seL4_CPtr via = ipc_mint(ep, ALL, 0x6b0);
-    CHECK(via != 0);
+    static struct thread s1, s2, s3, c;
+    static struct ipc_script ss1, ss2, ss3, sc;
+    static struct ipc_op *ops1[2], *ops2[3], *ops3[3], *opc[1];
+    struct fault_ep f;
+    seL4_MessageInfo_t info;
+    seL4_CPtr ep1 = ipc_new_ep(), ep2 = ipc_new_ep(), ep3 = ipc_new_ep(), n = ipc_new_ntfn();
+    seL4_CPtr r1 = ipc_new_reply(), r2 = ipc_new_reply(), r3 = ipc_new_reply();
+    CHECK(ep1 && ep2 && ep3 && n && r1 && r2 && r3);
+    seL4_CPtr via1 = ipc_mint(ep1, ALL, 0x6c1), via2 = ipc_mint(ep2, ALL, 0x6c2);
+    seL4_CPtr via3 = ipc_mint(ep3, ALL, 0x6c3);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(via1 && via2 && via3 && o);
+    TRY(fault_ep_create(&f));
 
-    opsrv[0] = op_recv(seL4_SysRecv, ep, reply);
-    opsrv[1] = op_replyrecv(ep, reply, 0x11, 1, 11);
-    opsrv[2] = op_replyrecv(ep, reply, 0x12, 1, 12);
-    TRY(ipc_spawn_ops(&srv, &ssrv, 210, 0, opsrv, 3));
-    TRY(ipc_make_passive(&srv));
+    ops1[0] = op_recv(seL4_SysRecv, ep1, r1);
+    ops1[1] = op_send(seL4_SysCall, via2, 0x2, 1, 2);
+    ops2[0] = op_recv(seL4_SysRecv, ep2, r2);
+    ops2[1] = op_send(seL4_SysCall, via3, 0x3, 1, 3);
+    ops2[2] = op_replyrecv(ep2, r2, 0x22, 1, 22);
+    ops3[0] = op_recv(seL4_SysRecv, ep3, r3);
+    ops3[1] = op_recv(seL4_SysWait, n, 0);
+    ops3[2] = op_replyrecv(ep3, r3, 0x33, 1, 33);
+    opc[0] = op_send(seL4_SysCall, via1, 0x1, 1, 1);
+    TRY(ipc_spawn_ops(&s3, &ss3, 220, 0, ops3, 3));
+    TRY(ipc_spawn_ops(&s2, &ss2, 210, f.badged, ops2, 3));
+    TRY(ipc_spawn_ops(&s1, &ss1, IPC_HI_PRIO, 0, ops1, 2));
+    TRY(ipc_make_passive(&s1));
+    TRY(ipc_make_passive(&s2));
+    TRY(ipc_make_passive(&s3));
+    TRY(ipc_spawn_ops(&c, &sc, 150, 0, opc, 1));
+    CHECK(ss1.pc == 1 && ss2.pc == 1 && ss3.pc == 1 && sc.pc == 0);
 
-    opp[0] = op_recv(seL4_SysWait, n, 0);
-    opp[1] = op_send(seL4_SysCall, via, 0x1, 1, 1);
-    opp[2] = op_recv(seL4_SysWait, n, 0);
-    TRY(ipc_spawn_ops(&p, &sp, IPC_HI_PRIO, 0, opp, 3));
-    TRY(ipc_make_passive(&p));
-    CHECK_OK(seL4_SchedContext_Bind(x, n));
-    (void)ipc_consumed(x);
-
-    seL4_Signal(n);
-    CHECK_EQ(sp.pc, 2);
-    CHECK_EQ(ssrv.pc, 1);
-    CHECK_MSG(opsrv[0], 0x6b0, 0x1, 1, 1);
-    CHECK_MSG(opp[1], 0, 0x11, 1, 11);
+    DELETE(r2);
     CHECK_INVARIANTS();
-    /* x is back with the notification: p is not bound to it, nor is the server. */
-    CHECK_ERR(seL4_SchedContext_UnbindObject(x, p.tcb), seL4_IllegalOperation);
-    CHECK_ERR(seL4_SchedContext_UnbindObject(x, srv.tcb), seL4_IllegalOperation);
-    seL4_Word used = ipc_consumed(x);
-    CHECK(used != ~(seL4_Word)0 && used > 0);
-
-    /* Once more: the same path works again. */
     seL4_Signal(n);
-    CHECK_EQ(sp.pc, 3);
+    /* S3 answered S2 (SC back to S2), S2 ran on and found r2 gone. */
+    CHECK_EQ(ss3.pc, 2);
+    CHECK_EQ(ss2.pc, 2);
+    CHECK_MSG(ops2[1], 0, 0x33, 1, 33);
+    TRY(fault_wait(&f, &info, 1));
+    CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+    CHECK_MR(seL4_CapFault_Addr, r2);
+    CHECK_EQ(ss1.pc, 1);
+    CHECK_INVARIANTS();
+
+    /* C's call is still answerable; C is Running but has no SC. */
+    ipc_op_msg(o, seL4_SysSend, r1, 0x11, 1, 11);
+    ipc_run_op(o);
+    CHECK_EQ(sc.pc, 0);
     CHECK_INVARIANTS();
 }

@@ -525,3 +525,95 @@ IPC_TEST(ntfn_sched_context_lent_to_passive_waiter)
     CHECK_EQ(sq.pc, 1);
     CHECK_INVARIANTS();
 }
+
+/*
+ * An SC lent by a notification travels on: the passive thread that got it calls a
+ * passive server, which runs on it and gives it back with the reply; when the thread
+ * waits on its notification again the SC goes back to the notification.
+ */
+IPC_TEST(ntfn_lent_sc_donated_along_call)
+{
+    static struct thread p, srv;
+    static struct ipc_script sp, ssrv;
+    static struct ipc_op *opp[3], *opsrv[3];
+    seL4_CPtr n = ipc_new_ntfn(), ep = ipc_new_ep(), reply = ipc_new_reply(), x = ipc_new_sc();
+    CHECK(n && ep && reply && x);
+    seL4_CPtr via = ipc_mint(ep, ALL, 0x6b0);
+    CHECK(via != 0);
+
+    opsrv[0] = op_recv(seL4_SysRecv, ep, reply);
+    opsrv[1] = op_replyrecv(ep, reply, 0x11, 1, 11);
+    opsrv[2] = op_replyrecv(ep, reply, 0x12, 1, 12);
+    TRY(ipc_spawn_ops(&srv, &ssrv, 210, 0, opsrv, 3));
+    TRY(ipc_make_passive(&srv));
+
+    opp[0] = op_recv(seL4_SysWait, n, 0);
+    opp[1] = op_send(seL4_SysCall, via, 0x1, 1, 1);
+    opp[2] = op_recv(seL4_SysWait, n, 0);
+    TRY(ipc_spawn_ops(&p, &sp, IPC_HI_PRIO, 0, opp, 3));
+    TRY(ipc_make_passive(&p));
+    CHECK_OK(seL4_SchedContext_Bind(x, n));
+    (void)ipc_consumed(x);
+
+    seL4_Signal(n);
+    CHECK_EQ(sp.pc, 2);
+    CHECK_EQ(ssrv.pc, 1);
+    CHECK_MSG(opsrv[0], 0x6b0, 0x1, 1, 1);
+    CHECK_MSG(opp[1], 0, 0x11, 1, 11);
+    CHECK_INVARIANTS();
+    /* x is back with the notification: p is not bound to it, nor is the server. */
+    CHECK_ERR(seL4_SchedContext_UnbindObject(x, p.tcb), seL4_IllegalOperation);
+    CHECK_ERR(seL4_SchedContext_UnbindObject(x, srv.tcb), seL4_IllegalOperation);
+    seL4_Word used = ipc_consumed(x);
+    CHECK(used != ~(seL4_Word)0 && used > 0);
+
+    /* Once more: the same path works again. */
+    seL4_Signal(n);
+    CHECK_EQ(sp.pc, 3);
+    CHECK_INVARIANTS();
+}
+
+/*
+ * A bound thread blocked elsewhere (waiting on another notification, or in a Send) is not
+ * woken by its bound notification: the signal stays pending for its next receive.
+ */
+IPC_TEST(ntfn_bound_thread_blocked_elsewhere)
+{
+    static struct thread t;
+    static struct ipc_script st;
+    static struct ipc_op *opt[4];
+    seL4_CPtr n = ipc_new_ntfn(), n2 = ipc_new_ntfn(), ep = ipc_new_ep(), reply = ipc_new_reply();
+    seL4_CPtr reply2 = ipc_new_reply();
+    CHECK(n && n2 && ep && reply && reply2);
+    seL4_CPtr b1 = ipc_mint(n, R_W | R_R, 0x1), b2 = ipc_mint(n2, R_W | R_R, 0x2);
+    seL4_CPtr b3 = ipc_mint(n, R_W | R_R, 0x4), via = ipc_mint(ep, ALL, 0x6d);
+    struct ipc_op *o = ipc_op_new();
+    CHECK(b1 && b2 && b3 && via && o);
+
+    opt[0] = op_recv(seL4_SysWait, n2, 0);
+    opt[1] = op_recv(seL4_SysRecv, ep, reply);
+    opt[2] = op_send(seL4_SysSend, via, 0x5, 1, 5);
+    opt[3] = op_recv(seL4_SysRecv, ep, reply);
+    for (int i = 0; i < 4; i++)
+        CHECK(opt[i] != NULL);
+    TRY(ipc_create(&t, IPC_HI_PRIO, 0));
+    CHECK_OK(seL4_TCB_BindNotification(t.tcb, n));
+    st = (struct ipc_script){.ops = opt, .nops = 4};
+    TRY(ipc_start(&t, &st));
+
+    seL4_Signal(b1);
+    CHECK_EQ(st.pc, 0);
+    seL4_Signal(b2);
+    /* 0: Wait on n2 woken by n2; 1: Recv returns the pending 0x1; 2: Send blocks. */
+    CHECK_EQ(st.pc, 2);
+    CHECK_EQ(opt[0]->out[0], 0x2);
+    CHECK_EQ(opt[1]->out[0], 0x1);
+    CHECK_REGS_KEPT(opt[1]);
+    seL4_Signal(b3);
+    CHECK_EQ(st.pc, 2);
+    ipc_op_recv(o, seL4_SysRecv, ep, reply2);
+    ipc_run_op(o);
+    CHECK_MSG(o, 0x6d, 0x5, 1, 5);
+    CHECK_EQ(st.pc, 4);
+    CHECK_EQ(opt[3]->out[0], 0x4);
+}

@@ -45,7 +45,7 @@
     X(ipc_passive_chain_delete_bottom_reply)          \
     X(ipc_nbsendrecv_donates_to_passive_receiver)     \
     X(ipc_passive_server_abandons_call)               \
-    X(ntfn_lent_sc_donated_along_call)                \
+    X(ipc_passive_chain_delete_middle_reply)          \
     /* notification_tests.c */                        \
     X(ntfn_signal_wait_poll)                          \
     X(ntfn_unbadged_signal)                           \
@@ -56,4 +56,6 @@
     X(ntfn_delete_with_waiters)                       \
     X(ntfn_delete_waiting_tcb)                        \
     X(ntfn_combined_send_phase)                       \
-    X(ntfn_sched_context_lent_to_passive_waiter)
+    X(ntfn_sched_context_lent_to_passive_waiter)      \
+    X(ntfn_lent_sc_donated_along_call)                \
+    X(ntfn_bound_thread_blocked_elsewhere)
