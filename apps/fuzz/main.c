@@ -509,6 +509,32 @@ static void supervise(void)
 
 static int reclaim_ok = 1;
 
+/* IRQControl cannot be copied: the root lends its only cap to thread 3 and takes it back
+ * from wherever in the fuzz threads' CSpaces it ended up (else it goes with the epoch). */
+static void take_back_irq_control(void)
+{
+    seL4_CPtr scratch = new_slot();
+
+    if (seL4_CNode_Move(seL4_CapInitThreadCNode, seL4_CapIRQControl, 64, children[3].cnode,
+                        FZ_S_IRQ_CONTROL, FZ_CHILD_RADIX) == seL4_NoError)
+        return;
+    for (int i = 0; i < FZ_CHILDREN; i++) {
+        for (seL4_Word k = 0; k < (1ul << FZ_CHILD_RADIX); k++) {
+            if (seL4_CNode_Move(seL4_CapInitThreadCNode, scratch, 64, children[i].cnode, k,
+                                FZ_CHILD_RADIX) != seL4_NoError)
+                continue;
+            if (seL4_DebugCapIdentify(scratch) == cap_irq_control_cap) {
+                seL4_CNode_Move(seL4_CapInitThreadCNode, seL4_CapIRQControl, 64,
+                                seL4_CapInitThreadCNode, scratch, 64);
+                return;
+            }
+            seL4_CNode_Delete(seL4_CapInitThreadCNode, scratch, 64);
+        }
+    }
+    have_irq_control = 0;
+    printf("fuzz: IRQControl is not in the fuzz CSpaces; it goes with epoch %u\n", epochs);
+}
+
 static void run_epoch(void)
 {
     epoch_first_slot = next_slot;
@@ -546,12 +572,8 @@ static void run_epoch(void)
         labels_ok |= s->labels_ok;
     }
     check_invariants("with the fuzz threads stopped");
-    if (have_irq_control &&
-        seL4_CNode_Move(seL4_CapInitThreadCNode, seL4_CapIRQControl, 64, children[3].cnode,
-                        FZ_S_IRQ_CONTROL, FZ_CHILD_RADIX) != seL4_NoError) {
-        have_irq_control = 0;                       /* thread 3 moved it away: it goes */
-        printf("fuzz: IRQControl was not where it was lent; it goes with epoch %u\n", epochs);
-    }
+    if (have_irq_control)
+        take_back_irq_control();
     MUST(seL4_CNode_Revoke(seL4_CapInitThreadCNode, fuzz_ut, 64), "Revoke of the fuzz untyped");
     check_invariants("after revoking the fuzz untyped");
     next_slot = epoch_first_slot;

@@ -87,4 +87,4 @@ host-fuzz-short:
 FUZZ_SECONDS ?=
 HOST_FUZZ_SECONDS = $(or $(FUZZ_SECONDS),60)
 host-fuzz-long:
-	$(call host_fuzz_run,$(HOST_FUZZ_LF),$(FUZZ_DIR)/host-fuzz-long.log,-max_total_time=$(HOST_FUZZ_SECONDS) -max_len=8192 $(if $(FUZZ_OPS),-runs=$(FUZZ_OPS)) -seed=$(or $(FUZZ_SEED),$(HOST_FUZZ_SEED)),$(FUZZ_DIR)/corpus)
+	$(call host_fuzz_run,$(HOST_FUZZ_LF),$(FUZZ_DIR)/host-fuzz-long.log,-max_total_time=$(HOST_FUZZ_SECONDS) -max_len=8192 $(if $(FUZZ_OPS),-runs=$(FUZZ_OPS)) -seed=$$(( $(or $(FUZZ_SEED),$(HOST_FUZZ_SEED)) & 0x7fffffff )),$(FUZZ_DIR)/corpus)
