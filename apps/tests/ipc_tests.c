@@ -2592,3 +2592,71 @@ IPC_TEST(ipc_passive_chain_delete_middle_reply)
     CHECK_EQ(sc.pc, 0);
     CHECK_INVARIANTS();
 }
+
+/* ---- faults to a passive handler ------------------------------------------------------------ */
+
+struct pager_ctx {
+    seL4_CPtr ep, reply;
+    volatile unsigned faults;
+    volatile seL4_Word label, badge, number;
+};
+
+/* A fault handler that emulates an unknown syscall: x0 = 0x1234, resume after the svc. */
+static void emulating_handler(seL4_Word arg)
+{
+    struct pager_ctx *c = (struct pager_ctx *)(uintptr_t)arg;
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(c->ep, &badge, c->reply);
+    for (;;) {
+        c->badge = badge;
+        c->label = seL4_MessageInfo_get_label(info);
+        c->number = seL4_GetMR(seL4_UnknownSyscall_Syscall);
+        c->faults = c->faults + 1;
+        seL4_SetMR(seL4_UnknownSyscall_FaultIP, seL4_GetMR(seL4_UnknownSyscall_FaultIP) + 4);
+        seL4_SetMR(seL4_UnknownSyscall_X0, 0x1234);
+        info = seL4_ReplyRecv(c->ep, seL4_MessageInfo_new(0, 0, 0, seL4_UnknownSyscall_SPSR + 1),
+                              &badge, c->reply);
+    }
+}
+
+/*
+ * A fault is an IPC on the thread's behalf: a passive fault handler runs on the faulting
+ * thread's SC, and the reply (which restarts the thread) gives it back.
+ */
+IPC_TEST(ipc_passive_fault_handler)
+{
+    static struct thread h, t;
+    static struct pager_ctx c;
+    static struct ipc_script st;
+    static struct ipc_op *opt[3];
+    seL4_CPtr ep = ipc_new_ep(), reply = ipc_new_reply();
+    CHECK(ep && reply);
+    seL4_CPtr handler = ipc_mint(ep, R_W | R_GR, 0x6e0);
+    CHECK(handler != 0);
+
+    c = (struct pager_ctx){.ep = ep, .reply = reply};
+    TRY(ipc_create(&h, IPC_HI_PRIO, 0));
+    TRY(thread_start(&h, emulating_handler, (seL4_Word)(uintptr_t)&c));
+    TRY(ipc_make_passive(&h));
+    (void)ipc_consumed(h.sc);
+
+    for (int i = 0; i < 3; i++) {
+        CHECK((opt[i] = ipc_op_new()) != NULL);
+        opt[i]->sys = 0x4b46 + (seL4_Word)i; /* unknown syscall numbers */
+        opt[i]->x0 = 7;
+    }
+    TRY(ipc_create(&t, 150, handler));
+    (void)ipc_consumed(t.sc);
+    st = (struct ipc_script){.ops = opt, .nops = 3};
+    TRY(ipc_start(&t, &st));
+    CHECK_EQ(st.pc, 3);
+    CHECK_EQ(c.faults, 3);
+    CHECK_EQ(c.badge, 0x6e0);
+    CHECK_EQ(c.label, seL4_Fault_UnknownSyscall);
+    CHECK_EQ(c.number, 0x4b48);
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(opt[i]->out[0], 0x1234);
+    CHECK_EQ(ipc_consumed(h.sc), 0);
+    CHECK(ipc_consumed(t.sc) != ~(seL4_Word)0);
+    CHECK_INVARIANTS();
+}

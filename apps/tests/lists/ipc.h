@@ -46,6 +46,7 @@
     X(ipc_nbsendrecv_donates_to_passive_receiver)     \
     X(ipc_passive_server_abandons_call)               \
     X(ipc_passive_chain_delete_middle_reply)          \
+    X(ipc_passive_fault_handler)                      \
     /* notification_tests.c */                        \
     X(ntfn_signal_wait_poll)                          \
     X(ntfn_unbadged_signal)                           \
