@@ -1,41 +1,44 @@
 /*
- * The IPC fast path: seL4_Call to a passive server waiting in Recv/ReplyRecv, and
- * seL4_ReplyRecv answering such a call, in one straight line each.
+ * The IPC fast path: seL4_Call to a server waiting in Recv/ReplyRecv, and seL4_ReplyRecv
+ * answering such a call, in one straight line each.
  *
  * A fast path is only an optimisation: each function first checks that the case is
  * one it knows (every check below has a matching reason in the general path), and if
- * any check fails it changes nothing and the general path (handle_syscall) runs. When
- * all checks pass, the result is the state handle_syscall would have produced, field
- * for field: the same registers, thread states, endpoint queue, reply-object links,
- * scheduling-context call stack and ownership, current thread and current SC. The host
- * test tests/host/test_fastpath.c runs both paths from the same states and compares
- * the whole memory of the objects involved.
+ * any check fails it changes nothing (but the time of the entry, which the general path
+ * takes again) and the general path (handle_syscall) runs. When all checks pass, the
+ * result is the state handle_syscall would have produced, field for field: the same
+ * registers, thread states, endpoint queue, reply-object links, scheduling-context call
+ * stack and ownership, refills, current thread and SC, timer. The host test
+ * tests/host/test_fastpath.c runs both paths from the same states and compares the whole
+ * memory of the objects involved and the kernel's state.
  *
  * Call (x0 = endpoint cap, x1 = msginfo, x2..x5 = MR0..MR3), handled when:
  *   - the message has no extra caps and at most 4 words (no IPC buffer involved), and
  *     the caller has no pending fault;
  *   - x0 names an endpoint cap with Write and Grant or GrantReply (so the caller gets a
  *     reply path, reply_push) and a receiver waits on it with a reply object;
- *   - the receiver is passive (no SC of its own): the caller's SC goes with the call, so
- *     the scheduling context does not change, the timer need not be touched and no
- *     time has to be charged (the active-server case is left to the general path);
+ *   - the receiver is passive (no SC of its own: the caller's SC goes with the call and
+ *     the scheduling context does not change, the common case and the shortest), or
+ *     active with budget to run now (then, as schedule() would, the time is charged to
+ *     the caller's SC and the timer set for the receiver's);
  *   - schedule() would pick the receiver: nothing ready has a higher priority and no
  *     thread in the release queue is due (awaken() would wake it first);
  *   - the caller's SC has the budget the general path's entry check asks for, and the
  *     receiver has no YieldTo to complete.
  * ReplyRecv (x0 = endpoint cap, x6 = reply cap), handled when:
  *   - the same message checks; x6 names a reply object whose caller waits for an
- *     ordinary reply (no fault) and whose reply is the top of the call stack of the
- *     SC the server runs on (so the SC goes back to the caller, reply_pop), and the
- *     caller has no SC of its own;
+ *     ordinary reply (no fault), and either the caller has no SC and the reply is the
+ *     top of the call stack of the SC the server runs on (the SC goes back to the
+ *     caller, reply_pop), or the caller has an SC with budget and the reply is on no
+ *     call stack (an active server: nothing was donated);
  *   - x0 names an endpoint cap with Read on which no sender waits, and the server's
  *     bound notification (if any) has no pending signal;
  *   - schedule() would pick the caller (as above), and the budget check passes.
  *
  * Two states the general path re-establishes at every kernel exit are relied upon at
  * entry and left as they are: ks_sched_action == SCHED_RESUME_CURRENT and
- * ks_reprogram == false (schedule() resets both), and ks_cur_sc == ks_cur_thread->sc
- * (checked).
+ * ks_reprogram == false (schedule() resets both); ks_cur_sc == ks_cur_thread->sc is
+ * checked.
  */
 #include <keel/abi_gen.h>
 #include <keel/arch_api.h>
@@ -158,6 +161,33 @@ FP_INLINE void switch_to(tcb_t *t)
     vspace_activate(t);
 }
 
+/*
+ * An active thread (its own SC) woken by the IPC: schedule() would run it only if it
+ * can run now (possible_switch_to: not waiting for a refill, and
+ * sched_context_has_budget: configured, head refill released and sufficient). A
+ * sporadic SC is re-based to now on wake-up, which keeps it runnable.
+ */
+FP_INLINE bool active_can_run(const tcb_t *t)
+{
+    const sched_context_t *sc = t->sc;
+    const refill_t *head = &sc->refills[sc->refill_head];
+
+    return likely(!t->in_release_queue && sc->refill_max > 0 && head->amount >= MIN_BUDGET &&
+                  head->release <= ks_cur_time + KERNEL_WCET_TICKS);
+}
+
+/* The woken thread on another SC becomes current: possible_switch_to's re-basing of a
+ * sporadic SC, then the end of schedule() (charge the time, switch SC, set the timer)
+ * and activate_thread(). Out of line: the fast path's own code then needs no registers
+ * kept across calls. */
+static __attribute__((noinline)) void switch_to_active(tcb_t *t)
+{
+    sched_context_unblock_sporadic(t->sc);
+    ks_cur_thread = t;
+    sched_switch_sched_context();
+    vspace_activate(t);
+}
+
 FP_INLINE bool call(tcb_t *cur, word_t cptr, word_t info, word_t min_prio)
 {
     cte_t *slot;
@@ -181,7 +211,7 @@ FP_INLINE bool call(tcb_t *cur, word_t cptr, word_t info, word_t min_prio)
     if (unlikely(!dest || dest->state != ThreadState_BlockedOnReceive))
         return false;
     reply = dest->reply;
-    if (unlikely(!reply || dest->sc || dest->yield_to))
+    if (unlikely(!reply || dest->yield_to || (dest->sc && !active_can_run(dest))))
         return false;
     if (unlikely(dest->priority < min_prio || !entry_budget_ok(cur)))
         return false;
@@ -205,7 +235,12 @@ FP_INLINE bool call(tcb_t *cur, word_t cptr, word_t info, word_t min_prio)
     reply->caller = cur;
     cur->reply = reply;
     cur->state = ThreadState_BlockedOnReply;
+    dest->state = ThreadState_Running;
 
+    if (unlikely(dest->sc)) {
+        switch_to_active(dest);             /* the caller keeps its SC */
+        return true;
+    }
     /* ...which goes on top of the SC's call stack, and the SC goes to the server. */
     sc = cur->sc;
     older = sc->reply;
@@ -217,8 +252,6 @@ FP_INLINE bool call(tcb_t *cur, word_t cptr, word_t info, word_t min_prio)
     cur->sc = NULL;
     sc->tcb = dest;
     dest->sc = sc;
-
-    dest->state = ThreadState_Running;
     switch_to(dest);
     return true;
 }
@@ -236,18 +269,22 @@ FP_INLINE bool reply_recv(tcb_t *cur, word_t cptr, word_t info, word_t min_prio)
     if (unlikely(!message_fits_registers(info) || cur->fault.type != seL4_Fault_NullFault))
         return false;
 
-    /* The reply: an ordinary caller, and its reply on top of the running SC's stack. */
+    /* The reply: an ordinary caller; either its SC comes back with the reply (the reply
+     * is on top of the running SC's call stack) or it has its own (no call stack). */
     slot = lookup_slot_fast(cur, get_reg(cur, REG_REPLY));
     if (unlikely(!slot || cap_type(slot->cap) != cap_reply_cap))
         return false;
     reply = cap_ptr(slot->cap);
     caller = reply->caller;
     if (unlikely(!caller || caller->state != ThreadState_BlockedOnReply ||
-                 caller->fault.type != seL4_Fault_NullFault))
+                 caller->fault.type != seL4_Fault_NullFault || caller->yield_to))
         return false;
-    if (unlikely(!sc || reply->next != ((word_t)sc | REPLY_NEXT_SC) || caller->sc ||
-                 caller->yield_to))
+    if (likely(!caller->sc)) {
+        if (unlikely(!sc || reply->next != ((word_t)sc | REPLY_NEXT_SC)))
+            return false;
+    } else if (unlikely(reply->next || reply->prev || !active_can_run(caller))) {
         return false;
+    }
 
     /* The receive: an endpoint with Read, no sender waiting, no signal pending. */
     slot = lookup_slot_fast(cur, cptr);
@@ -265,18 +302,21 @@ FP_INLINE bool reply_recv(tcb_t *cur, word_t cptr, word_t info, word_t min_prio)
     if (unlikely(caller->priority < min_prio || !entry_budget_ok(cur)))
         return false;
 
-    /* Committed. do_reply_transfer: reply_pop takes the reply off the call stack and
-     * gives the SC back to the caller; reply_unlink forgets the caller. */
+    /* Committed. do_reply_transfer: reply_remove forgets the caller; if the SC was
+     * donated along the call (reply_pop), the reply leaves the call stack and the SC
+     * goes back to the caller. */
     ks_num_kernel_entries++;
-    older = reply->prev;
-    sc->reply = older;
-    if (older)
-        older->next = reply->next;
-    reply->prev = NULL;
-    reply->next = 0;
-    cur->sc = NULL;
-    sc->tcb = caller;
-    caller->sc = sc;
+    if (likely(!caller->sc)) {
+        older = reply->prev;
+        sc->reply = older;
+        if (older)
+            older->next = reply->next;
+        reply->prev = NULL;
+        reply->next = 0;
+        cur->sc = NULL;
+        sc->tcb = caller;
+        caller->sc = sc;
+    }
     reply->caller = NULL;
     caller->reply = NULL;
 
@@ -295,7 +335,10 @@ FP_INLINE bool reply_recv(tcb_t *cur, word_t cptr, word_t info, word_t min_prio)
         tcb_queue_insert(&ep->head, &ep->tail, cur);   /* other servers wait too */
     }
 
-    switch_to(caller);
+    if (unlikely(caller->sc != ks_cur_sc))
+        switch_to_active(caller);           /* the server keeps its SC */
+    else
+        switch_to(caller);
     return true;
 }
 

@@ -271,7 +271,14 @@ void schedule(void)
             switch_to_candidate(ks_sched_action, was_runnable);
     }
     ks_sched_action = SCHED_RESUME_CURRENT;
+    sched_switch_sched_context();
+}
 
+/* The end of schedule(), once ks_cur_thread is chosen: charge the time used, make the
+ * thread's SC the current one and set the timer if needed. The IPC fast path calls it
+ * when the thread it switched to runs on an SC of its own. */
+void sched_switch_sched_context(void)
+{
     switch_sched_context();
     if (ks_reprogram) {
         mcs_set_next_timer_interrupt();

@@ -169,6 +169,16 @@ static void enter_as(tcb_t *t)
     ks_reprogram = false;
 }
 
+/* t did a YieldTo that has not completed yet (an SC of an inactive thread). */
+static void pending_yield_to(tcb_t *t)
+{
+    tcb_t *other = thread("yieldee", rnd_below(256));
+    sched_context_t *sc = configured_sc(other);
+
+    t->yield_to = sc;
+    sc->yield_from = t;
+}
+
 /* A Running thread with an SC, queued ready (or in the release queue if 'released'). */
 static void other_ready_thread(bool released)
 {
@@ -232,8 +242,11 @@ static void build_call_world(world_t *w, bool clean, bool active_server)
         enter_as(s);
         send_ipc(true, chance(50), rnd(), true, true, true, s, w->ep);
     } else if (clean || chance(95)) {
-        if (active_server)
-            configured_sc(w->server);
+        if (active_server) {
+            sched_context_t *sc = configured_sc(w->server);
+            if (!clean && chance(25))       /* no budget now: it waits for a refill */
+                refill_head(sc)->release = fake_now + MS(3);
+        }
         receive_ipc(w->server, ep_cap(w->ep, 0, RIGHTS_ALL), true,
                     clean || chance(95) ? reply_cap(w->reply, true) : cap_null());
     }
@@ -244,6 +257,8 @@ static void build_call_world(world_t *w, bool clean, bool active_server)
     }
     if (chance(20))
         bind_notification(w->server, w->ntfn);
+    if (!clean && chance(4))
+        pending_yield_to(w->server);
 
     if (chance(40))
         other_ready_thread(false);
@@ -289,6 +304,8 @@ static bool build_reply_recv_world(world_t *w)
         w->client->fault = (fault_t){ .type = seL4_Fault_UnknownSyscall, .w = { 42 } };
     if (!w->client->sc && chance(4))
         configured_sc(w->client);       /* SchedContext_Bind while it waits for the reply */
+    if (chance(4))
+        pending_yield_to(w->client);
     if (chance(5))
         cspace_slot(w->server, SLOT_EP)->cap = ep_cap(w->ep, 0, random_rights(30));
 

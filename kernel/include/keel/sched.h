@@ -54,6 +54,9 @@ tcb_t *release_queue_head(void);                      /* earliest release, or NU
 /* The IPC fast path may switch straight to a woken thread whose priority is at least
  * this: nothing ready is more important and no release is due (see sched.c). */
 word_t sched_fastpath_min_prio(void);
+/* The end of schedule() (ks_cur_thread chosen): charge the time, switch ks_cur_sc to the
+ * thread's SC, set the timer if needed. */
+void sched_switch_sched_context(void);
 ticks_t us_to_ticks(word_t us);                       /* saturates at ~0 */
 word_t ticks_to_us(ticks_t ticks);
 
