@@ -20,7 +20,11 @@
  *   active   (its own SC: the Call switches scheduling contexts),
  * and either in its own VSpace (a second VSpace mapping the root task's image frames,
  * so code and data are shared but the address space is switched, with its own ASID) or
- * in the root task's VSpace.
+ * in the root task's VSpace. In the "FP" scenario both threads touch an FP/SIMD
+ * register between IPCs, so each has to take the FP/SIMD registers back (lazy
+ * switching: a trap on the first use); "server work" is then the server's instructions
+ * from its receive returning to its next ReplyRecv, the trap included (without FP it
+ * is just the bookkeeping between the two counter reads).
  *
  * The server thread's code runs in both VSpaces, so it touches only globals (shared
  * frames) and its own stack, never TLS or the IPC buffer.
@@ -46,6 +50,7 @@ struct scenario {
     const char *name;
     bool own_vspace;
     bool passive;
+    bool fp;                     /* both sides use FP/SIMD between IPCs */
     seL4_CPtr ep, reply, tcb, sc;
     /* Filled by the client (root thread); round ROUNDS only completes the last reply */
     uint64_t call_start[ROUNDS + 1];
@@ -60,6 +65,7 @@ static struct scenario scenarios[] = {
     { .name = "passive server, other VSpace", .own_vspace = true, .passive = true },
     { .name = "active server,  other VSpace", .own_vspace = true, .passive = false },
     { .name = "passive server, same VSpace ", .own_vspace = false, .passive = true },
+    { .name = "passive server, other VS, FP", .own_vspace = true, .passive = true, .fp = true },
 };
 #define NUM_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
@@ -125,6 +131,12 @@ static inline uint64_t timed_reply_recv(seL4_CPtr ep, seL4_CPtr reply, uint64_t 
     return a;
 }
 
+/* Use the FP/SIMD registers (one instruction), as FP code between IPCs would. */
+static inline void touch_fp(void)
+{
+    __asm__ volatile("fmov d0, xzr" : : : "v0");
+}
+
 /* ---- the server ---------------------------------------------------------------------- */
 
 static void server_main(seL4_Word index)
@@ -135,6 +147,8 @@ static void server_main(seL4_Word index)
     for (unsigned i = 0;; i++) {
         if (i <= ROUNDS)
             s->call_end[i] = t;
+        if (s->fp)
+            touch_fp();
         t = timed_reply_recv(s->ep, s->reply, &before);
         if (i <= ROUNDS)
             s->rr_start[i] = before;
@@ -270,17 +284,23 @@ static uint64_t overhead(void)
 static void run(unsigned index, uint64_t ovh)
 {
     struct scenario *s = &scenarios[index];
-    uint64_t call[ROUNDS], rr[ROUNDS];
+    uint64_t call[ROUNDS], rr[ROUNDS], work[ROUNDS];
     unsigned n = 0;
 
-    for (unsigned i = 0; i <= ROUNDS; i++)
+    for (unsigned i = 0; i <= ROUNDS; i++) {
+        if (s->fp)
+            touch_fp();
         timed_call(s->ep, &s->call_start[i], &s->rr_end[i]);
+    }
     for (unsigned i = WARMUP; i < ROUNDS; i++, n++) {
         call[n] = s->call_end[i] - s->call_start[i] - ovh;
         rr[n] = s->rr_end[i] - s->rr_start[i] - ovh;
+        work[n] = s->rr_start[i] - s->call_end[i] - ovh;
     }
     report(s->name, "Call", call, n, s->call_end[0] - s->call_start[0] - ovh);
     report(s->name, "ReplyRecv", rr, n, s->rr_end[0] - s->rr_start[0] - ovh);
+    if (s->own_vspace && s->passive)
+        report(s->name, "srv work", work, n, s->rr_start[0] - s->call_end[0] - ovh);
 }
 
 int main(void)
