@@ -127,8 +127,14 @@ static void print_failure(const invocation_t *inv)
 {
 #if KEEL_DEBUG && CONFIG_PRINT_USER_ERRORS
     word_t type = ks_syscall_error.type;
+    /* IPC objects ignore the label: name what was attempted instead of a method. */
+    word_t tag = cap_type(inv->cap);
+    const char *method = tag == cap_endpoint_cap     ? "a send"
+                         : tag == cap_notification_cap ? "a signal"
+                         : tag == cap_reply_cap        ? "a reply"
+                                                       : label_name(inv->label);
     kprintf("keel: '%s' invoking %s cap %lx with %s: %s (%s)\n", tcb_name(inv->thread),
-            cap_type_name(cap_type(inv->cap)), inv->cptr, label_name(inv->label),
+            cap_type_name(tag), inv->cptr, method,
             ks_syscall_error.why ? ks_syscall_error.why : "no reason recorded",
             type < seL4_NumErrors ? error_names[type] : "?");
 #else
