@@ -53,12 +53,19 @@ $(1)_OBJS := $$(patsubst %,$(BUILD)/$(1)/obj/%.o,$(KERNEL_SRCS))
 $(1)_DEFS := $$(foreach v,$(KERNEL_CONFIG_VARS),-D$$(v)=$$(or \
                $$(patsubst $$(v)=%,%,$$(filter $$(v)=%,$(2))),$$($$(v))))
 
-$(BUILD)/$(1)/obj/%.c.o: %.c $(KERNEL_GEN_HEADERS) $(MAKEFILE_LIST)
+# The configuration this variant was last built with: rewritten only when it changes,
+# so that `make CONFIG_X=...` rebuilds what it must and nothing else.
+$(1)_CONFIG := $(BUILD)/$(1)/config.defs
+$$($(1)_CONFIG): kernel-config-check
+	@mkdir -p $$(@D)
+	@echo '$$($(1)_DEFS)' | cmp -s - $$@ || echo '$$($(1)_DEFS)' > $$@
+
+$(BUILD)/$(1)/obj/%.c.o: %.c $(KERNEL_GEN_HEADERS) $(MAKEFILE_LIST) $$($(1)_CONFIG)
 	@mkdir -p $$(@D)
 	@echo "  CC      $$<"
 	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_INCLUDES) $$($(1)_DEFS) -MMD -MP -c $$< -o $$@
 
-$(BUILD)/$(1)/obj/%.S.o: %.S $(KERNEL_GEN_HEADERS) $(MAKEFILE_LIST)
+$(BUILD)/$(1)/obj/%.S.o: %.S $(KERNEL_GEN_HEADERS) $(MAKEFILE_LIST) $$($(1)_CONFIG)
 	@mkdir -p $$(@D)
 	@echo "  AS      $$<"
 	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_INCLUDES) $$($(1)_DEFS) -D__ASSEMBLER__ \
@@ -72,6 +79,10 @@ $(BUILD)/$(1)/kernel.elf: $$($(1)_OBJS) $(KERNEL_LDS)
 
 -include $$($(1)_OBJS:.o=.d)
 endef
+
+# Always considered: each variant's config.defs rule decides whether anything changed.
+.PHONY: kernel-config-check
+kernel-config-check:
 
 keel_kernel_variant = $(eval $(call kernel_rules,kernel-$(1),$(2)))$(eval \
                       KERNEL_ELF_$(1) := $(BUILD)/kernel-$(1)/kernel.elf)
