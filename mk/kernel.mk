@@ -11,10 +11,8 @@ KERNEL_ARCH_DIR := kernel/arch/aarch64
 KERNEL_PLAT_DIR := kernel/plat/qemu-virt
 KERNEL_LDS      := $(KERNEL_ARCH_DIR)/kernel.lds
 
-# The core: the portable part and the AArch64 object invocations. Set it empty
-# (make KERNEL_CORE_SRCS=) to build the bring-up code alone, which then runs the weak
-# stand-ins of kernel/arch/aarch64/core_stubs_weak.c.
-KERNEL_CORE_SRCS ?= $(wildcard kernel/*.c kernel/object/*.c kernel/api/*.c kernel/model/*.c \
+# The core: the portable part and the AArch64 object invocations.
+KERNEL_CORE_SRCS := $(wildcard kernel/*.c kernel/object/*.c kernel/api/*.c kernel/model/*.c \
                                $(KERNEL_ARCH_DIR)/object/*.c)
 KERNEL_ARCH_SRCS := $(sort $(shell find $(KERNEL_ARCH_DIR) -path '*/object' -prune -o \
                                      \( -name '*.c' -o -name '*.S' \) -print))
