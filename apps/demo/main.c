@@ -32,17 +32,18 @@ static void print_region(const char *name, seL4_SlotRegion r)
            r.end - r.start == 1 ? "" : "s");
 }
 
-/* The largest unit that shows the size exactly (2046 MiB stays 2046 MiB, not "1 GiB"). */
+/* Whole GiB when exact, otherwise MiB or KiB (rounded down): 2046 MiB, not "1 GiB". */
 static void print_size(seL4_Word bytes)
 {
-    static const char *const units[] = { "B", "KiB", "MiB", "GiB" };
-    unsigned u = 0;
-
-    while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes >= 1024 && bytes % 1024 == 0) {
-        bytes /= 1024;
-        u++;
+    if (bytes >= (1ul << 30) && bytes % (1ul << 30) == 0) {
+        printf("%lu GiB", bytes >> 30);
+    } else if (bytes >= (1ul << 20)) {
+        printf("%lu MiB", bytes >> 20);
+    } else if (bytes >= (1ul << 10)) {
+        printf("%lu KiB", bytes >> 10);
+    } else {
+        printf("%lu B", bytes);
     }
-    printf("%lu %s", bytes, units[u]);
 }
 
 static void print_untypeds(const seL4_BootInfo *bi)
