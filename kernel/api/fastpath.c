@@ -35,6 +35,9 @@
  *     bound notification (if any) has no pending signal;
  *   - schedule() would pick the caller (as above), and the budget check passes.
  *
+ * The woken thread's address space is switched to by vspace_activate, as
+ * activate_thread does (a thread without a valid VSpace gets the empty one either way).
+ *
  * Two states the general path re-establishes at every kernel exit are relied upon at
  * entry and left as they are: ks_sched_action == SCHED_RESUME_CURRENT and
  * ks_reprogram == false (schedule() resets both); ks_cur_sc == ks_cur_thread->sc is
@@ -121,9 +124,9 @@ FP_INLINE void take_time(ticks_t now)
 
 /*
  * The entry's budget check (mcs_entry_check_budget): go on only if the current SC is an
- * ordinary charged one with enough budget left to run. This is also the condition of
- * sched_context_has_budget for the SC the woken thread will run on (the same SC): its
- * head refill is released.
+ * ordinary charged one with enough budget left to run. The head refill must also be
+ * released: when the SC goes with the IPC (passive server), that is the rest of
+ * sched_context_has_budget for the woken thread.
  */
 FP_INLINE bool entry_budget_ok(const tcb_t *cur)
 {
