@@ -460,36 +460,40 @@ static status_t decode_authority(invocation_t *inv, tcb_t **authority)
     return OK;
 }
 
+/* SetPriority and SetMCPriority: MR0 = the new value, C0 = the authority whose MCP
+ * bounds it. */
+static status_t decode_bounded_prio(invocation_t *inv, word_t *value, const char *what)
+{
+    tcb_t *auth = NULL;
+    status_t s;
+
+    if (inv->length < 1 || inv->extra_count < 1)
+        return fail_truncated(what);
+    *value = inv_mr(inv, 0);
+    s = decode_authority(inv, &auth);
+    if (s != OK)
+        return s;
+    return check_prio(*value, auth, "value above the authority's MCP");
+}
+
 static status_t decode_set_priority(invocation_t *inv, tcb_t *target)
 {
-    if (inv->length < 1 || inv->extra_count < 1)
-        return fail_truncated("SetPriority: needs a priority and an authority cap");
-    word_t prio = inv_mr(inv, 0);
-    tcb_t *auth = NULL;
-    status_t s = decode_authority(inv, &auth);
-    if (s != OK)
-        return s;
-    s = check_prio(prio, auth, "SetPriority: priority above the authority's MCP");
-    if (s != OK)
-        return s;
-    set_priority(target, prio);
-    return OK;
+    word_t prio;
+    status_t s = decode_bounded_prio(inv, &prio, "SetPriority: needs a priority and an authority cap");
+
+    if (s == OK)
+        set_priority(target, prio);
+    return s;
 }
 
 static status_t decode_set_mc_priority(invocation_t *inv, tcb_t *target)
 {
-    if (inv->length < 1 || inv->extra_count < 1)
-        return fail_truncated("SetMCPriority: needs an MCP and an authority cap");
-    word_t mcp = inv_mr(inv, 0);
-    tcb_t *auth = NULL;
-    status_t s = decode_authority(inv, &auth);
-    if (s != OK)
-        return s;
-    s = check_prio(mcp, auth, "SetMCPriority: MCP above the authority's MCP");
-    if (s != OK)
-        return s;
-    set_mcp(target, mcp);
-    return OK;
+    word_t mcp;
+    status_t s = decode_bounded_prio(inv, &mcp, "SetMCPriority: needs an MCP and an authority cap");
+
+    if (s == OK)
+        set_mcp(target, mcp);
+    return s;
 }
 
 /* The SC argument of SetSchedParams: an SC to bind (*sc), or the null cap to unbind. */
