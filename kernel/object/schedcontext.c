@@ -28,19 +28,6 @@ static uint32_t refill_next(const sched_context_t *sc, uint32_t index)
     return index + 1 == sc->refill_max ? 0 : index + 1;
 }
 
-refill_t *refill_head(sched_context_t *sc)
-{
-    return &sc->refills[sc->refill_head];
-}
-
-refill_t *refill_tail(sched_context_t *sc)
-{
-    uint32_t index = sc->refill_head + sc->refill_count - 1;
-    if (index >= sc->refill_max)
-        index -= sc->refill_max;
-    return &sc->refills[index];
-}
-
 /* The const variants for predicates. */
 static const refill_t *head_of(const sched_context_t *sc) { return &sc->refills[sc->refill_head]; }
 
@@ -99,8 +86,6 @@ word_t sched_context_refill_capacity(word_t size_bits)
     return (BIT(size_bits) - offsetof(sched_context_t, refills)) / sizeof(refill_t);
 }
 
-bool sched_context_is_active(const sched_context_t *sc) { return sc && sc->refill_max > 0; }
-bool sched_context_is_round_robin(const sched_context_t *sc) { return sc->period == 0; }
 bool sched_context_is_sporadic(const sched_context_t *sc)
 {
     return sched_context_is_active(sc) && sc->sporadic;

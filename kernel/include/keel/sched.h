@@ -76,8 +76,9 @@ void sched_context_finalise(sched_context_t *sc);     /* last cap deleted */
 void sched_context_configure(sched_context_t *sc, ticks_t budget, ticks_t period,
                              word_t extra_refills, word_t badge, bool sporadic);
 bool sched_context_has_budget(const sched_context_t *sc);    /* active, released, sufficient */
-bool sched_context_is_active(const sched_context_t *sc);     /* configured (refill_max > 0) */
-bool sched_context_is_round_robin(const sched_context_t *sc);
+/* configured (refill_max > 0) */
+static inline bool sched_context_is_active(const sched_context_t *sc) { return sc && sc->refill_max > 0; }
+static inline bool sched_context_is_round_robin(const sched_context_t *sc) { return sc->period == 0; }
 bool sched_context_is_sporadic(const sched_context_t *sc);   /* active and flag set */
 /* If sc's thread is schedulable but sc is not released or sufficient: postpone it. */
 void sched_context_resume(sched_context_t *sc);
@@ -103,8 +104,14 @@ word_t sched_context_refill_capacity(word_t size_bits);
 /* Refills are never placed beyond this, so time arithmetic cannot overflow. */
 #define MAX_RELEASE_TIME  (~(ticks_t)0 - 5 * ((ticks_t)KEEL_MAX_PERIOD_US * TICKS_PER_MS / 1000))
 
-refill_t *refill_head(sched_context_t *sc);
-refill_t *refill_tail(sched_context_t *sc);
+static inline refill_t *refill_head(sched_context_t *sc) { return &sc->refills[sc->refill_head]; }
+static inline refill_t *refill_tail(sched_context_t *sc)
+{
+    uint32_t index = sc->refill_head + sc->refill_count - 1;
+    if (index >= sc->refill_max)
+        index -= sc->refill_max;
+    return &sc->refills[index];
+}
 bool refill_ready(const sched_context_t *sc);          /* head released (within WCET) */
 bool refill_sufficient(const sched_context_t *sc, ticks_t usage);  /* head - usage >= MIN */
 ticks_t refill_sum(const sched_context_t *sc);
