@@ -20,6 +20,8 @@ bool  arch_is_frame_type(word_t type);
 word_t arch_object_size_bits(word_t type);    /* 0 if not an arch type */
 cap_t arch_mask_cap_rights(word_t rights, cap_t cap);
 status_t arch_derive_cap(cap_t cap, cap_t *out);
+/* Frame VM rights after masking with a seL4_CapRights word (ABI (j) table). */
+word_t mask_vm_rights(word_t vm_rights, word_t rights_word);
 
 /* ---- boot: building the root task's address space ------------------------------------- */
 /* Each function maps an object whose memory boot.c allocated and returns the cap to put

@@ -16,18 +16,6 @@
 
 /* ---- rights and attributes (ABI (j)) -------------------------------------------------------- */
 
-word_t mask_vm_rights(word_t vm_rights, word_t rights_word)
-{
-    bool read = rights_word & RIGHT_READ;
-    bool write = rights_word & RIGHT_WRITE;
-
-    if (vm_rights == VM_READ_ONLY && read)
-        return VM_READ_ONLY;
-    if (vm_rights == VM_READ_WRITE && read)
-        return write ? VM_READ_WRITE : VM_READ_ONLY;
-    return VM_KERNEL_ONLY;          /* no read right: write-only mappings do not exist */
-}
-
 static word_t ap_of_vm_rights(word_t vm_rights)
 {
     switch (vm_rights) {

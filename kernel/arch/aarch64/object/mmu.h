@@ -78,8 +78,6 @@ void pte_store(pte_t *slot, pte_t value);
 status_t decode_frame_invocation(invocation_t *inv);
 /* Remove a frame's mapping if the entry at (asid, vaddr) still maps this frame. */
 void unmap_page(word_t frame_size, word_t asid, vaddr_t vaddr, paddr_t frame);
-/* Frame VM rights after masking with a seL4_CapRights word (ABI (j) table). */
-word_t mask_vm_rights(word_t vm_rights, word_t rights_word);
 /* VM rights of a present page entry (from its AP bits). */
 word_t pte_vm_rights(pte_t pte);
 /* Perform the cache operation named by a Clean/Invalidate/CleanInvalidate/Unify label on
