@@ -28,11 +28,6 @@ void inv_reply_mr(invocation_t *inv, word_t i, word_t value)
         inv->reply_length = i + 1;
 }
 
-static word_t msginfo_word(word_t label, word_t caps_unwrapped, word_t extra_caps, word_t length)
-{
-    return (label << 12) | ((caps_unwrapped & 7) << 9) | ((extra_caps & 3) << 7) | (length & 0x7f);
-}
-
 /* ---- kernel replies ------------------------------------------------------------------------ */
 
 static void reply_success(tcb_t *t, word_t length)
@@ -40,7 +35,7 @@ static void reply_success(tcb_t *t, word_t length)
     if (length > NUM_MSG_REGISTERS && !lookup_ipc_buffer(t, true))
         length = NUM_MSG_REGISTERS;
     set_reg(t, REG_BADGE, 0);
-    set_reg(t, REG_MSGINFO, msginfo_word(0, 0, 0, length));
+    set_reg(t, REG_MSGINFO, msginfo_new(0, 0, 0, length));
 }
 
 /* Write the lookup failure at MR 'first' onward; returns the number of words. */
@@ -95,7 +90,7 @@ static void reply_error(tcb_t *t)
     if (!buffer && length > NUM_MSG_REGISTERS)
         length = NUM_MSG_REGISTERS;
     set_reg(t, REG_BADGE, 0);
-    set_reg(t, REG_MSGINFO, msginfo_word(ks_syscall_error.type, 0, 0, length));
+    set_reg(t, REG_MSGINFO, msginfo_new(ks_syscall_error.type, 0, 0, length));
 }
 
 /* ---- debug names --------------------------------------------------------------------------- */
@@ -227,7 +222,7 @@ status_t handle_invocation(bool call, bool block, bool can_donate, bool first_ph
 {
     tcb_t *t = ks_cur_thread;
     word_t info = get_reg(t, REG_MSGINFO);
-    word_t extra_caps = (info >> 7) & 3;
+    word_t extra_caps = msginfo_extra_caps(info);
     invocation_t inv;
     cptr_t failed_cptr;
     status_t s;
@@ -235,8 +230,8 @@ status_t handle_invocation(bool call, bool block, bool can_donate, bool first_ph
     /* Every field but the extra caps now (a whole-struct initialiser costs a memset of
      * the lot on every syscall); the extra caps after their lookup. */
     inv.thread = t;
-    inv.label = info >> 12;
-    inv.length = info & 0x7f;
+    inv.label = msginfo_label(info);
+    inv.length = msginfo_length(info);   /* clamped to seL4_MsgMaxLength */
     inv.cptr = cptr;
     inv.call = call;
     inv.block = block;
@@ -253,8 +248,6 @@ status_t handle_invocation(bool call, bool block, bool can_donate, bool first_ph
         inv.buffer = NULL;
     else
         inv.buffer = lookup_ipc_buffer(t, false);
-    if (inv.length > seL4_MsgMaxLength)
-        inv.length = seL4_MsgMaxLength;
     if (!inv.buffer && inv.length > NUM_MSG_REGISTERS)
         inv.length = NUM_MSG_REGISTERS;
 
